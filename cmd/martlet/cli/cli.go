@@ -1,0 +1,130 @@
+// Package cli owns martlet's command line: the urfave/cli application, its
+// global options and commands, and the mapping of outcomes to exit codes
+// (0 passed, 1 a node failed or the project is invalid, 2 bad usage, 130
+// interrupted). The martlet binary's main only calls Main, so tests drive
+// the whole command line in-process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+// Exit codes.
+const (
+	ExitOK          = 0
+	ExitFailure     = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130
+)
+
+// exitError carries an exit code out of a command action.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &exitError{code: ExitUsage, msg: fmt.Sprintf(format, args...)}
+}
+
+// errFailed reports that the command printed its failure already.
+var errFailed = &exitError{code: ExitFailure}
+
+// Main runs martlet with args (without the program name) and returns the
+// exit code. Ctrl-C cancels the running work.
+func Main(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, args, stdout, stderr)
+}
+
+// Run is Main with a caller's context.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.RunContext(ctx, append([]string{"martlet"}, normalizeArgs(app, args)...))
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stderr, ee.msg)
+		}
+		return ee.code
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "interrupted")
+		return ExitInterrupted
+	}
+	fmt.Fprintln(stderr, err)
+	return ExitFailure
+}
+
+func newApp(stdout, stderr io.Writer) *ucli.App {
+	app := &ucli.App{
+		Name:      "martlet",
+		Usage:     "build SQL data marts from a dbt-style project",
+		Version:   Version,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "project-dir", Aliases: []string{"C"}, Value: ".", Usage: "the project directory"},
+			&ucli.StringFlag{Name: "target", Aliases: []string{"t"}, Usage: "the target to use (default: the project's target)"},
+			&ucli.StringFlag{Name: "vars", Usage: "YAML mapping of vars overriding the project's, e.g. '{start_date: \"2024-02-01\"}'"},
+			&ucli.IntFlag{Name: "threads", Usage: "how many nodes to run at once (default: the target's threads)"},
+			&ucli.StringFlag{Name: "log-format", Value: "text", Usage: "text or json"},
+			&ucli.BoolFlag{Name: "no-color", Usage: "plain output without colours"},
+		},
+		Commands:        commands(),
+		HideHelpCommand: true,
+		ExitErrHandler:  func(*ucli.Context, error) {},
+		OnUsageError: func(c *ucli.Context, err error, isSubcommand bool) error {
+			return usageErrorf("martlet: %v (see martlet --help)", err)
+		},
+		CommandNotFound: func(c *ucli.Context, name string) {},
+		Before: func(c *ucli.Context) error {
+			switch f := c.String("log-format"); f {
+			case "text", "json":
+			default:
+				return usageErrorf("martlet: --log-format must be text or json, not %q", f)
+			}
+			if c.Int("threads") < 0 {
+				return usageErrorf("martlet: --threads must be a positive number")
+			}
+			return nil
+		},
+		Action: func(c *ucli.Context) error {
+			if c.NArg() > 0 {
+				return usageErrorf("martlet: unknown command %q (see martlet --help)", c.Args().First())
+			}
+			return ucli.ShowAppHelp(c)
+		},
+	}
+	for _, cmd := range app.Commands {
+		setUsageHandler(cmd)
+	}
+	return app
+}
+
+// setUsageHandler makes every command's bad flags exit 2.
+func setUsageHandler(cmd *ucli.Command) {
+	cmd.OnUsageError = func(c *ucli.Context, err error, isSubcommand bool) error {
+		return usageErrorf("martlet %s: %v (see martlet %s --help)", cmd.Name, err, cmd.Name)
+	}
+	for _, sub := range cmd.Subcommands {
+		setUsageHandler(sub)
+	}
+}
+
+// Version is martlet's version, set at build time with -ldflags.
+var Version = "0.1.0-dev"

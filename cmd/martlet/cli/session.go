@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"martlet/compiler"
+	"martlet/compiler/diag"
+	"martlet/compiler/selector"
+	"martlet/runner"
+	"martlet/runner/adapter"
+	"martlet/runner/adapter/duckdb"
+)
+
+// session is one command's compiled project.
+type session struct {
+	result *compiler.Result
+	color  bool
+}
+
+// newSession compiles the project, prints its diagnostics, writes the
+// compiled files and the manifest, and fails with exit 1 on any error.
+func newSession(c *ucli.Context) (*session, error) {
+	res, err := compiler.Compile(compiler.Options{
+		ProjectDir: c.String("project-dir"),
+		Target:     c.String("target"),
+		Vars:       c.String("vars"),
+		Threads:    c.Int("threads"),
+	})
+	printDiagnostics(c, res.Diagnostics)
+	if err != nil {
+		n := len(res.Diagnostics.Errors())
+		return nil, &exitError{code: ExitFailure, msg: fmt.Sprintf("martlet: %d %s; nothing was built", n, plural(n, "error", "errors"))}
+	}
+	if err := res.WriteArtifacts(); err != nil {
+		return nil, &exitError{code: ExitFailure, msg: fmt.Sprintf("martlet: writing artifacts: %v", err)}
+	}
+	return &session{result: res, color: useColor(c)}, nil
+}
+
+func printDiagnostics(c *ucli.Context, ds diag.List) {
+	for _, d := range ds {
+		fmt.Fprintln(c.App.ErrWriter, d.Error())
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// selectNodes applies --select and --exclude.
+func (s *session) selectNodes(c *ucli.Context) ([]string, error) {
+	ids, ds := selector.Select(s.result.Manifest, c.StringSlice("select"), c.StringSlice("exclude"))
+	printDiagnostics(c, ds)
+	if ds.HasErrors() {
+		return nil, &exitError{code: ExitUsage}
+	}
+	return ids, nil
+}
+
+// execute runs the selected nodes on the target and writes run_results.json.
+func (s *session) execute(c *ucli.Context, mode runner.Mode, ids []string) error {
+	ad, err := s.openAdapter()
+	if err != nil {
+		return &exitError{code: ExitFailure, msg: "martlet: " + err.Error()}
+	}
+	defer ad.Close()
+	res := s.result
+	results, runErr := runner.Execute(c.Context, runner.Options{
+		Mode:        mode,
+		Manifest:    res.Manifest,
+		Selected:    ids,
+		Adapter:     ad,
+		ProjectRoot: res.Project.Root,
+		Threads:     res.Target.Threads,
+		FailFast:    c.Bool("fail-fast"),
+		FullRefresh: c.Bool("full-refresh"),
+		Out:         c.App.Writer,
+		Color:       s.color,
+	})
+	if results != nil {
+		if err := results.WriteJSON(filepath.Join(res.Project.Root, res.Project.Paths.Target, "run_results.json")); err != nil {
+			fmt.Fprintf(c.App.ErrWriter, "martlet: writing run_results.json: %v\n", err)
+		}
+	}
+	if c.Context.Err() != nil {
+		return &exitError{code: ExitInterrupted, msg: "martlet: interrupted; running queries were cancelled"}
+	}
+	if runErr != nil {
+		return &exitError{code: ExitFailure, msg: "martlet: " + runErr.Error()}
+	}
+	if results.Failed() {
+		return errFailed
+	}
+	return nil
+}
+
+// openAdapter connects to the session's target.
+func (s *session) openAdapter() (adapter.Adapter, error) {
+	t := s.result.Target
+	switch t.Type {
+	case "duckdb":
+		path := t.Path
+		if path != ":memory:" && path != "" && !filepath.IsAbs(path) {
+			path = filepath.Join(s.result.Project.Root, path)
+		}
+		return duckdb.Open(path, t.Threads)
+	}
+	return nil, errors.New("target type " + strings.TrimSpace(t.Type) + " is not supported yet")
+}

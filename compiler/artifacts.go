@@ -1,0 +1,25 @@
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// WriteArtifacts writes the compiled SQL of every model and test under
+// the target directory and target/manifest.json.
+func (r *Result) WriteArtifacts() error {
+	targetDir := filepath.Join(r.Project.Root, r.Project.Paths.Target)
+	for _, n := range r.Manifest.Nodes {
+		if n.CompiledPath == "" || n.CompiledSQL == "" {
+			continue
+		}
+		p := filepath.Join(r.Project.Root, filepath.FromSlash(n.CompiledPath))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(n.CompiledSQL), 0o644); err != nil {
+			return err
+		}
+	}
+	return r.Manifest.Write(filepath.Join(targetDir, "manifest.json"))
+}

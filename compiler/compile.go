@@ -1,0 +1,309 @@
+// Package compiler turns a project directory into a compiled, immutable
+// project graph (a manifest.Manifest): it loads the project, renders every
+// model, test and hook template, resolves refs and sources into relations,
+// inlines ephemeral models, builds and checks the dependency graph,
+// checks the SQL syntax with the target's own grammar, and writes the
+// compiled files and target/manifest.json. It never touches the target
+// database.
+package compiler
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"martlet/compiler/dag"
+	"martlet/compiler/diag"
+	"martlet/compiler/manifest"
+	"martlet/compiler/project"
+	"martlet/compiler/sqlcheck"
+	"martlet/compiler/template"
+)
+
+// Options control a compile.
+type Options struct {
+	// ProjectDir is the project root.
+	ProjectDir string
+	// Target names the target; empty means the project's default.
+	Target string
+	// Vars is the --vars YAML mapping.
+	Vars string
+	// Threads overrides the target's threads when positive.
+	Threads int
+	// SkipSQLCheck turns off the syntax check of compiled SQL.
+	SkipSQLCheck bool
+}
+
+// Result is the outcome of a compile.
+type Result struct {
+	Project  *project.Project
+	Target   project.Target
+	Manifest *manifest.Manifest
+	// Diagnostics holds every error and warning, sorted by place.
+	Diagnostics diag.List
+}
+
+// compilation is the state of one compile in progress.
+type compilation struct {
+	project *project.Project
+	target  project.Target
+	env     *template.Env
+	ds      diag.List
+	mu      sync.Mutex
+
+	// nodes maps node IDs to nodes; refNames maps model and seed names to IDs.
+	nodes    map[string]*manifest.Node
+	refNames map[string]string
+	sources  map[string]*manifest.Node
+	order    []*manifest.Node
+
+	// ephemeralSQL and ephemeralDeps hold, for ephemeral models, their
+	// substituted SQL (without their own CTEs) and the ephemerals they use.
+	ephemeralSQL  map[string]string
+	ephemeralDeps map[string][]string
+	// rendered holds the placeholder SQL of each rendered node.
+	rendered map[string]*renderedNode
+}
+
+// renderedNode is a node's render before placeholders are substituted.
+type renderedNode struct {
+	sql            string
+	incrementalSQL string
+	deps           map[string]bool
+}
+
+// Compile loads and compiles the project. The result is returned even when
+// it has errors (with a nil Manifest if the project could not be built);
+// the error is the error diagnostics.
+func Compile(opts Options) (*Result, error) {
+	p, ds := project.Load(opts.ProjectDir, project.Options{Vars: opts.Vars})
+	res := &Result{Project: p}
+	if p == nil || ds.HasErrors() {
+		return finish(res, ds)
+	}
+	target, err := p.Target(opts.Target)
+	if err != nil {
+		ds.Add(diag.From(err)...)
+		return finish(res, ds)
+	}
+	if opts.Threads > 0 {
+		target.Threads = opts.Threads
+	}
+	res.Target = target
+	env, envDs := template.NewEnv(p.Vars, target, p.Files.Macros)
+	ds = append(ds, envDs...)
+	c := &compilation{
+		project: p, target: target, env: env, ds: ds,
+		nodes: map[string]*manifest.Node{}, refNames: map[string]string{}, sources: map[string]*manifest.Node{},
+		ephemeralSQL: map[string]string{}, ephemeralDeps: map[string][]string{}, rendered: map[string]*renderedNode{},
+	}
+	c.declareSources()
+	c.declareSeeds()
+	c.declareModels()
+	c.checkProperties()
+	if c.ds.HasErrors() {
+		return finish(res, c.ds)
+	}
+	c.renderAll()
+	c.declareTests()
+	g := c.buildGraph()
+	if c.ds.HasErrors() {
+		return finish(res, c.ds)
+	}
+	c.substituteAll()
+	if !opts.SkipSQLCheck {
+		c.checkSQL()
+	}
+	for _, n := range c.order {
+		n.Checksum = c.checksum(n)
+	}
+	res.Manifest = manifest.New(p.Name, manifest.TargetInfo{Name: target.Name, Type: target.Type, Schema: target.Schema}, c.order, g)
+	res.Manifest.OnRunStart = c.renderProjectHooks("on-run-start", p.OnRunStart)
+	res.Manifest.OnRunEnd = c.renderProjectHooks("on-run-end", p.OnRunEnd)
+	return finish(res, c.ds)
+}
+
+func finish(res *Result, ds diag.List) (*Result, error) {
+	ds.Sort()
+	res.Diagnostics = ds
+	if ds.HasErrors() {
+		res.Manifest = nil
+		return res, ds.Errors()
+	}
+	return res, nil
+}
+
+func (c *compilation) addDiag(d *diag.Diagnostic) {
+	c.mu.Lock()
+	c.ds.Add(d)
+	c.mu.Unlock()
+}
+
+// parallel runs fn over items on every core.
+func parallel[T any](items []T, fn func(T)) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers > len(items) {
+		workers = len(items)
+	}
+	var wg sync.WaitGroup
+	next := make(chan T)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range next {
+				fn(it)
+			}
+		}()
+	}
+	for _, it := range items {
+		next <- it
+	}
+	close(next)
+	wg.Wait()
+}
+
+// buildGraph adds every node and dependency edge, reports cycles, and
+// orders the nodes.
+func (c *compilation) buildGraph() *dag.Graph {
+	g := dag.New()
+	all := c.allNodes()
+	for _, n := range all {
+		g.AddNode(n.ID)
+	}
+	for _, n := range all {
+		for _, dep := range n.DependsOn {
+			g.AddEdge(dep, n.ID)
+		}
+	}
+	for _, cycle := range g.Cycles() {
+		names := make([]string, len(cycle))
+		for i, id := range cycle {
+			names[i] = c.nodes[id].Name
+		}
+		first := c.nodes[cycle[0]]
+		c.ds.Add(diag.At(first.Path, 0, 0, "dependency cycle: %s", strings.Join(names, " -> ")))
+	}
+	if c.ds.HasErrors() {
+		return g
+	}
+	ids, err := g.TopoOrder()
+	if err != nil {
+		c.ds.Add(diag.At("", 0, 0, "%v", err))
+		return g
+	}
+	for _, id := range ids {
+		c.order = append(c.order, c.nodes[id])
+	}
+	return g
+}
+
+// allNodes lists nodes in a deterministic order: sources, seeds, models
+// and tests, each sorted by ID.
+func (c *compilation) allNodes() []*manifest.Node {
+	out := make([]*manifest.Node, 0, len(c.nodes))
+	for _, n := range c.nodes {
+		out = append(out, n)
+	}
+	rank := map[manifest.Kind]int{manifest.Source: 0, manifest.Seed: 1, manifest.Model: 2, manifest.Snapshot: 3, manifest.Test: 4}
+	sort.Slice(out, func(i, j int) bool {
+		if rank[out[i].Kind] != rank[out[j].Kind] {
+			return rank[out[i].Kind] < rank[out[j].Kind]
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// substituteAll writes the final SQL of every rendered node: relations
+// in place of placeholders, ephemeral models inlined as CTEs.
+func (c *compilation) substituteAll() {
+	for _, n := range c.order {
+		r := c.rendered[n.ID]
+		if r == nil {
+			continue
+		}
+		sql, eph := c.substitute(r.sql)
+		if n.Ephemeral() {
+			c.ephemeralSQL[n.ID] = sql
+			c.ephemeralDeps[n.ID] = eph
+		}
+		n.CompiledSQL = c.inlineEphemerals(sql, eph)
+		if r.incrementalSQL != "" && r.incrementalSQL != r.sql {
+			isql, ieph := c.substitute(r.incrementalSQL)
+			n.IncrementalSQL = c.inlineEphemerals(isql, ieph)
+		}
+		for i, h := range n.PreHook {
+			n.PreHook[i], _ = c.substitute(h)
+		}
+		for i, h := range n.PostHook {
+			n.PostHook[i], _ = c.substitute(h)
+		}
+	}
+}
+
+// checkSQL checks the syntax of every compiled model and test with the
+// target's own grammar.
+func (c *compilation) checkSQL() {
+	checker, err := sqlcheck.New(sqlcheck.Dialect(c.target.Type))
+	if err != nil {
+		c.ds.Add(diag.At("", 0, 0, "SQL checker: %v", err))
+		return
+	}
+	defer checker.Close()
+	var todo []*manifest.Node
+	for _, n := range c.order {
+		if n.CompiledSQL != "" && (n.Kind == manifest.Model || n.Kind == manifest.Test) {
+			todo = append(todo, n)
+		}
+	}
+	parallel(todo, func(n *manifest.Node) {
+		if e := checker.Check(n.CompiledSQL); e != nil {
+			c.addDiag(diag.At(n.Path, 0, 0, "SQL syntax error at line %d, column %d of the compiled SQL (%s): %s", e.Line, e.Col, n.CompiledPath, e.Msg))
+		}
+	})
+}
+
+// checksum fingerprints what makes a node's build differ: its SQL with
+// whitespace folded, its configuration, and the vars it reads.
+func (c *compilation) checksum(n *manifest.Node) string {
+	h := sha256.New()
+	h.Write([]byte(normalizeSQL(n.RawSQL)))
+	cfg, _ := json.Marshal(n.Config)
+	h.Write(cfg)
+	for _, v := range n.VarsUsed {
+		val, _ := json.Marshal(c.project.Vars[v])
+		fmt.Fprintf(h, "\x00var %s=%s", v, val)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// normalizeSQL folds runs of whitespace so formatting-only edits do not
+// change a checksum.
+func normalizeSQL(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func (c *compilation) refCandidates() []string {
+	out := make([]string, 0, len(c.refNames))
+	for name := range c.refNames {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (c *compilation) sourceNames() []string {
+	var out []string
+	for _, s := range c.project.Props.Sources {
+		for _, t := range s.Tables {
+			out = append(out, s.Name+"."+t.Name)
+		}
+	}
+	return out
+}

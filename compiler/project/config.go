@@ -1,0 +1,314 @@
+package project
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"martlet/compiler/diag"
+)
+
+// Pos is a place in a project file.
+type Pos struct {
+	File string `json:"file"`
+	Line int    `json:"line,omitempty"`
+	Col  int    `json:"col,omitempty"`
+}
+
+// Setting is one configuration key as written in a project file or a
+// config() call, before it is applied.
+type Setting struct {
+	Key   string
+	Value any
+	Pos   Pos
+}
+
+// Config is the resolved configuration of a node. It is built by applying
+// layers of settings in precedence order: folder config from martlet.yml
+// (outer folders first), then the properties file, then the node's own
+// config() call. Later layers override earlier ones, except tags, which
+// accumulate, as in dbt.
+type Config struct {
+	Materialized        string            `json:"materialized,omitempty"`
+	Schema              string            `json:"schema,omitempty"`
+	Alias               string            `json:"alias,omitempty"`
+	Tags                []string          `json:"tags,omitempty"`
+	UniqueKey           []string          `json:"unique_key,omitempty"`
+	Enabled             bool              `json:"enabled"`
+	FullRefresh         *bool             `json:"full_refresh,omitempty"`
+	PreHook             []string          `json:"pre_hook,omitempty"`
+	PostHook            []string          `json:"post_hook,omitempty"`
+	ColumnTypes         map[string]string `json:"column_types,omitempty"`
+	Severity            string            `json:"severity,omitempty"`
+	OnSchemaChange      string            `json:"on_schema_change,omitempty"`
+	IncrementalStrategy string            `json:"incremental_strategy,omitempty"`
+	ContractEnforced    bool              `json:"contract_enforced,omitempty"`
+	Meta                map[string]any    `json:"meta,omitempty"`
+	// Other holds accepted dbt keys martlet records but does not act on,
+	// and snapshot settings (strategy, updated_at, check_cols, ...).
+	Other map[string]any `json:"other,omitempty"`
+}
+
+// NewConfig returns the defaults every node starts from.
+func NewConfig() Config {
+	return Config{Enabled: true}
+}
+
+// passiveKeys are dbt configuration keys that are valid but that martlet
+// only records.
+var passiveKeys = map[string]bool{
+	"database": true, "docs": true, "persist_docs": true, "grants": true,
+	"quoting": true, "packages": true, "group": true, "access": true,
+	"strategy": true, "updated_at": true, "check_cols": true,
+	"target_schema": true, "target_database": true, "invalidate_hard_deletes": true,
+	"where": true, "limit": true, "warn_if": true, "error_if": true,
+	"store_failures": true, "fail_calc": true, "quote_columns": true,
+	"delimiter": true, "sql_header": true, "batch_size": true, "snapshot_meta_column_names": true,
+	"hard_deletes": true, "dbt_valid_to_current": true, "event_time": true, "lookback": true,
+	"begin": true, "incremental_predicates": true, "merge_update_columns": true,
+	"merge_exclude_columns": true, "indexes": true, "cluster_by": true, "partition_by": true,
+}
+
+// configKeys lists every key Apply understands, for suggestions.
+func configKeys() []string {
+	keys := []string{"materialized", "schema", "alias", "tags", "unique_key", "enabled",
+		"full_refresh", "pre_hook", "post_hook", "column_types", "severity",
+		"on_schema_change", "incremental_strategy", "contract", "meta"}
+	for k := range passiveKeys {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// ErrUnknownKey is returned by Apply for a key that is not a configuration
+// key; callers report it as a warning, as dbt does.
+type ErrUnknownKey struct {
+	Key        string
+	Suggestion string
+}
+
+func (e *ErrUnknownKey) Error() string {
+	msg := fmt.Sprintf("unknown config key %q", e.Key)
+	if e.Suggestion != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", e.Suggestion)
+	}
+	return msg
+}
+
+// normalizeKey maps dbt's spellings onto one: `pre-hook` is `pre_hook`.
+func normalizeKey(k string) string {
+	return strings.ReplaceAll(strings.TrimPrefix(k, "+"), "-", "_")
+}
+
+// Apply sets one key. It returns *ErrUnknownKey for an unknown key and a
+// plain error for a value of the wrong shape.
+func (c *Config) Apply(key string, value any) error {
+	key = normalizeKey(key)
+	switch key {
+	case "materialized":
+		s, err := asString(key, value)
+		if err != nil {
+			return err
+		}
+		switch s {
+		case "view", "table", "incremental", "ephemeral", "snapshot", "seed", "test":
+		default:
+			return fmt.Errorf("unknown materialization %q (use view, table, incremental or ephemeral)", s)
+		}
+		c.Materialized = s
+	case "schema":
+		return setString(&c.Schema, key, value)
+	case "alias":
+		return setString(&c.Alias, key, value)
+	case "severity":
+		s, err := asString(key, value)
+		if err != nil {
+			return err
+		}
+		s = strings.ToLower(s)
+		if s != "warn" && s != "error" {
+			return fmt.Errorf("severity must be warn or error, not %q", s)
+		}
+		c.Severity = s
+	case "on_schema_change":
+		s, err := asString(key, value)
+		if err != nil {
+			return err
+		}
+		switch s {
+		case "ignore", "fail", "append_new_columns", "sync_all_columns", "full_refresh":
+		default:
+			return fmt.Errorf("on_schema_change must be ignore, fail, append_new_columns, sync_all_columns or full_refresh, not %q", s)
+		}
+		c.OnSchemaChange = s
+	case "incremental_strategy":
+		return setString(&c.IncrementalStrategy, key, value)
+	case "tags":
+		tags, err := asStrings(key, value)
+		if err != nil {
+			return err
+		}
+		for _, t := range tags {
+			if !contains(c.Tags, t) {
+				c.Tags = append(c.Tags, t)
+			}
+		}
+	case "unique_key":
+		keys, err := asStrings(key, value)
+		if err != nil {
+			return err
+		}
+		c.UniqueKey = keys
+	case "pre_hook":
+		hooks, err := asStrings(key, value)
+		if err != nil {
+			return err
+		}
+		c.PreHook = hooks
+	case "post_hook":
+		hooks, err := asStrings(key, value)
+		if err != nil {
+			return err
+		}
+		c.PostHook = hooks
+	case "enabled":
+		b, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("enabled must be true or false")
+		}
+		c.Enabled = b
+	case "full_refresh":
+		b, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("full_refresh must be true or false")
+		}
+		c.FullRefresh = &b
+	case "column_types":
+		m, ok := value.(map[string]any)
+		if !ok {
+			return fmt.Errorf("column_types must be a mapping of column name to type")
+		}
+		if c.ColumnTypes == nil {
+			c.ColumnTypes = map[string]string{}
+		}
+		for k, v := range m {
+			s, err := asString("column_types."+k, v)
+			if err != nil {
+				return err
+			}
+			c.ColumnTypes[k] = s
+		}
+	case "contract":
+		m, ok := value.(map[string]any)
+		if !ok {
+			return fmt.Errorf("contract must be a mapping such as {enforced: true}")
+		}
+		b, ok := m["enforced"].(bool)
+		if !ok {
+			return fmt.Errorf("contract.enforced must be true or false")
+		}
+		c.ContractEnforced = b
+	case "meta":
+		m, ok := value.(map[string]any)
+		if !ok {
+			return fmt.Errorf("meta must be a mapping")
+		}
+		if c.Meta == nil {
+			c.Meta = map[string]any{}
+		}
+		for k, v := range m {
+			c.Meta[k] = v
+		}
+	default:
+		if !passiveKeys[key] {
+			return &ErrUnknownKey{Key: key, Suggestion: diag.Suggest(key, configKeys())}
+		}
+		if c.Other == nil {
+			c.Other = map[string]any{}
+		}
+		c.Other[key] = value
+	}
+	return nil
+}
+
+// Clone returns a deep enough copy that applying settings to it leaves c
+// unchanged.
+func (c Config) Clone() Config {
+	out := c
+	out.Tags = append([]string(nil), c.Tags...)
+	out.UniqueKey = append([]string(nil), c.UniqueKey...)
+	out.PreHook = append([]string(nil), c.PreHook...)
+	out.PostHook = append([]string(nil), c.PostHook...)
+	out.ColumnTypes = cloneMap(c.ColumnTypes)
+	out.Meta = cloneMap(c.Meta)
+	out.Other = cloneMap(c.Other)
+	return out
+}
+
+func cloneMap[V any](m map[string]V) map[string]V {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func setString(dst *string, key string, value any) error {
+	s, err := asString(key, value)
+	if err != nil {
+		return err
+	}
+	*dst = s
+	return nil
+}
+
+func asString(key string, value any) (string, error) {
+	switch v := value.(type) {
+	case string:
+		return v, nil
+	case int64, int, float64, uint64:
+		return fmt.Sprint(v), nil
+	}
+	return "", fmt.Errorf("%s must be a string", key)
+}
+
+func asStrings(key string, value any) ([]string, error) {
+	switch v := value.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return []string{v}, nil
+	case []string:
+		return append([]string(nil), v...), nil
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, item := range v {
+			s, err := asString(key, item)
+			if err != nil {
+				return nil, fmt.Errorf("%s must be a string or a list of strings", key)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("%s must be a string or a list of strings", key)
+}
+
+func sortedCopy(xs []string) []string {
+	out := append([]string(nil), xs...)
+	sort.Strings(out)
+	return out
+}

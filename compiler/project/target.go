@@ -1,0 +1,130 @@
+package project
+
+import (
+	"fmt"
+
+	"martlet/compiler/diag"
+	"martlet/compiler/yamltree"
+)
+
+// Target is a database to build into.
+type Target struct {
+	Name string `json:"name"`
+	// Type is "duckdb" or "postgres".
+	Type string `json:"type"`
+	// Path is a DuckDB file, relative to the project root.
+	Path   string `json:"path,omitempty"`
+	Schema string `json:"schema"`
+	// DSN is a PostgreSQL connection string; DSNEnv names the environment
+	// variable that holds it.
+	DSN     string `json:"-"`
+	DSNEnv  string `json:"dsn_env,omitempty"`
+	Threads int    `json:"threads"`
+	Pos     Pos    `json:"-"`
+}
+
+// DefaultTarget is the target of a project that names none.
+func DefaultTarget() Target {
+	return Target{Name: "dev", Type: "duckdb", Path: "target/dev.duckdb", Schema: "main", Threads: 4}
+}
+
+// Target returns the target to use: name, or the project's default when
+// name is empty. An unknown name is an error listing the known ones.
+func (p *Project) Target(name string) (Target, error) {
+	if name == "" {
+		name = p.DefaultTarget
+	}
+	t, ok := p.Targets[name]
+	if !ok {
+		names := make([]string, 0, len(p.Targets))
+		for n := range p.Targets {
+			names = append(names, n)
+		}
+		msg := fmt.Sprintf("unknown target %q (the project defines %s)", name, joinQuoted(names))
+		if s := diag.Suggest(name, names); s != "" {
+			msg = fmt.Sprintf("unknown target %q (did you mean %q?)", name, s)
+		}
+		return Target{}, diag.At(FileName, 0, 0, "%s", msg)
+	}
+	return t, nil
+}
+
+func (p *Project) parseTargets(file string, n *yamltree.Node, ds *diag.List) {
+	if n.Kind != yamltree.Map {
+		ds.Add(diag.At(file, n.Line, n.Col, "targets must be a mapping of target name to settings"))
+		return
+	}
+	for i, k := range n.Keys {
+		if t, ok := parseTarget(file, k.String(), n.Values[i], ds); ok {
+			p.Targets[t.Name] = t
+		}
+	}
+}
+
+func parseTarget(file, name string, n *yamltree.Node, ds *diag.List) (Target, bool) {
+	t := Target{Name: name, Threads: 4, Pos: Pos{File: file, Line: n.Line, Col: n.Col}}
+	if n.Kind != yamltree.Map {
+		ds.Add(diag.At(file, n.Line, n.Col, "target %q must be a mapping", name))
+		return t, false
+	}
+	ok := true
+	for i, k := range n.Keys {
+		v := n.Values[i]
+		switch key := k.String(); key {
+		case "type":
+			t.Type = v.String()
+		case "path":
+			t.Path = v.String()
+		case "schema":
+			t.Schema = v.String()
+		case "dsn":
+			t.DSN = v.String()
+		case "dsn_env":
+			t.DSNEnv = v.String()
+		case "threads":
+			th, isInt := v.Int()
+			if !isInt || th < 1 || th > 1024 {
+				ds.Add(diag.At(file, v.Line, v.Col, "threads must be a whole number from 1 to 1024"))
+				ok = false
+			}
+			t.Threads = int(th)
+		default:
+			ds.Add(diag.WarnAt(file, k.Line, k.Col, "unknown target key %q", key))
+		}
+	}
+	switch t.Type {
+	case "duckdb":
+		if t.Schema == "" {
+			t.Schema = "main"
+		}
+		if t.Path == "" {
+			t.Path = "target/" + name + ".duckdb"
+		}
+	case "postgres":
+		if t.DSN == "" && t.DSNEnv == "" {
+			ds.Add(diag.At(file, n.Line, n.Col, "postgres target %q needs dsn_env (the environment variable holding the DSN) or dsn", name))
+			ok = false
+		}
+		if t.Schema == "" {
+			t.Schema = "public"
+		}
+	case "":
+		ds.Add(diag.At(file, n.Line, n.Col, "target %q needs a type (duckdb or postgres)", name))
+		ok = false
+	default:
+		ds.Add(diag.At(file, n.Line, n.Col, "target %q has unknown type %q (use duckdb or postgres)", name, t.Type))
+		ok = false
+	}
+	return t, ok
+}
+
+func joinQuoted(names []string) string {
+	out := ""
+	for i, n := range sortedCopy(names) {
+		if i > 0 {
+			out += ", "
+		}
+		out += fmt.Sprintf("%q", n)
+	}
+	return out
+}

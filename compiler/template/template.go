@@ -1,0 +1,224 @@
+// Package template owns rendering martlet's templates: models, tests,
+// hooks and macros, written in dbt's Jinja and rendered by pongo2 through
+// the compiler/jinja dialect. It provides the builtins every template sees
+// (var, env_var, target, return, the project's macros, namespaced macro
+// calls) and asks a Resolver, supplied per render by the compiler, for the
+// node-specific ones (ref, source, config, this, is_incremental).
+package template
+
+import (
+	"errors"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/flosch/pongo2/v6"
+
+	"martlet/compiler/diag"
+	"martlet/compiler/jinja"
+	"martlet/compiler/project"
+)
+
+func init() {
+	pongo2.SetAutoescape(false)
+}
+
+// Resolver answers the node-specific template calls of one render.
+type Resolver interface {
+	// Ref returns the relation text for ref(name) or ref(package, name).
+	Ref(args []string) (any, error)
+	// Source returns the relation text for source(source, table).
+	Source(source, table string) (any, error)
+	// Config records config(key=value, ...) settings.
+	Config(settings map[string]any) error
+	// This returns the node's own relation.
+	This() any
+	// IsIncremental reports the value of is_incremental().
+	IsIncremental() bool
+	// AllowSecrets reports whether env_var may read MARTLET_SECRET_*
+	// variables (hooks may, models may not).
+	AllowSecrets() bool
+}
+
+// Env is what every render shares: vars, the target, and the project's
+// macro library. It is immutable after NewEnv and safe for concurrent use.
+type Env struct {
+	vars   map[string]any
+	target map[string]any
+	macros map[string]*macro
+	set    *pongo2.TemplateSet
+	getenv func(string) (string, bool)
+}
+
+// macro is one parsed {% macro %} definition.
+type macro struct {
+	jinja.Macro
+	file string
+	tpl  *pongo2.Template
+}
+
+// Template is one parsed template file.
+type Template struct {
+	file   string
+	tpl    *pongo2.Template
+	macros map[string]*macro
+}
+
+// NewEnv parses the macro files and prepares the shared environment.
+func NewEnv(vars map[string]any, target project.Target, macroFiles []project.File) (*Env, diag.List) {
+	e := &Env{
+		vars: vars,
+		target: map[string]any{
+			"name": target.Name, "schema": target.Schema, "type": target.Type,
+			"threads": target.Threads, "profile_name": target.Name,
+		},
+		macros: map[string]*macro{},
+		set:    pongo2.NewSet("martlet", pongo2.MustNewLocalFileSystemLoader(os.TempDir())),
+		getenv: os.LookupEnv,
+	}
+	var ds diag.List
+	for _, f := range macroFiles {
+		translated, errs := jinja.Translate(string(f.Data))
+		if addJinjaErrors(&ds, f.Path, errs) {
+			continue
+		}
+		_, macros, errs := jinja.ExtractMacros(translated)
+		if addJinjaErrors(&ds, f.Path, errs) {
+			continue
+		}
+		for _, m := range macros {
+			if prev, dup := e.macros[m.Name]; dup {
+				ds.Add(diag.At(f.Path, m.Line, m.Col, "macro %q is defined twice (also in %s:%d)", m.Name, prev.file, prev.Line))
+				continue
+			}
+			parsed, d := e.parseMacro(f.Path, m)
+			if d != nil {
+				ds.Add(d)
+				continue
+			}
+			e.macros[m.Name] = parsed
+		}
+	}
+	return e, ds
+}
+
+func (e *Env) parseMacro(file string, m jinja.Macro) (*macro, *diag.Diagnostic) {
+	tpl, err := e.set.FromString(m.Body)
+	if err != nil {
+		return nil, pongoDiagnostic(file, err)
+	}
+	return &macro{Macro: m, file: file, tpl: tpl}, nil
+}
+
+// Parse translates and parses one template file. Macros defined in the
+// file are available to it alone.
+func (e *Env) Parse(file, src string) (*Template, diag.List) {
+	var ds diag.List
+	translated, errs := jinja.Translate(src)
+	if addJinjaErrors(&ds, file, errs) {
+		return nil, ds
+	}
+	rest, macros, errs := jinja.ExtractMacros(translated)
+	if addJinjaErrors(&ds, file, errs) {
+		return nil, ds
+	}
+	t := &Template{file: file}
+	for _, m := range macros {
+		parsed, d := e.parseMacro(file, m)
+		if d != nil {
+			ds.Add(d)
+			continue
+		}
+		if t.macros == nil {
+			t.macros = map[string]*macro{}
+		}
+		t.macros[m.Name] = parsed
+	}
+	tpl, err := e.set.FromString(rest)
+	if err != nil {
+		ds.Add(pongoDiagnostic(file, err))
+		return nil, ds
+	}
+	t.tpl = tpl
+	return t, ds
+}
+
+// HasMacro reports whether the project defines a macro of that name.
+func (e *Env) HasMacro(name string) bool { return e.macros[name] != nil }
+
+// Output is the result of one render.
+type Output struct {
+	SQL string
+	// MacrosUsed and VarsUsed list, sorted, the macros called and the vars
+	// read during the render.
+	MacrosUsed []string
+	VarsUsed   []string
+}
+
+// Render executes a parsed template with a node's resolver. An error is a
+// diagnostic at the place the problem is, which may be in a macro file.
+func (e *Env) Render(t *Template, r Resolver) (Output, *diag.Diagnostic) {
+	s := &renderState{env: e, tmpl: t, resolver: r, macrosUsed: map[string]bool{}, varsUsed: map[string]bool{}}
+	ctx := s.context()
+	out, err := t.tpl.Execute(ctx)
+	if err != nil {
+		if s.located != nil {
+			return Output{}, s.located
+		}
+		return Output{}, pongoDiagnostic(t.file, err)
+	}
+	return Output{SQL: out, MacrosUsed: sortedKeys(s.macrosUsed), VarsUsed: sortedKeys(s.varsUsed)}, nil
+}
+
+// RenderString renders a one-off template text (a hook) as if it stood in
+// file.
+func (e *Env) RenderString(file, src string, r Resolver) (string, *diag.Diagnostic) {
+	t, ds := e.Parse(file, src)
+	if len(ds) > 0 {
+		return "", ds[0]
+	}
+	out, d := e.Render(t, r)
+	return out.SQL, d
+}
+
+func addJinjaErrors(ds *diag.List, file string, errs []*jinja.Error) bool {
+	for _, err := range errs {
+		ds.Add(diag.At(file, err.Line, err.Col, "%s", err.Msg))
+	}
+	return len(errs) > 0
+}
+
+// pongoDiagnostic normalizes a pongo2 error into a diagnostic at its line
+// and column.
+func pongoDiagnostic(file string, err error) *diag.Diagnostic {
+	var pe *pongo2.Error
+	if errors.As(err, &pe) {
+		msg := "template error"
+		if pe.OrigError != nil {
+			msg = pe.OrigError.Error()
+		}
+		return diag.At(file, pe.Line, pe.Column, "%s", cleanPongoMessage(msg))
+	}
+	return diag.At(file, 0, 0, "%v", err)
+}
+
+// cleanPongoMessage strips pongo2's own decoration from a message.
+func cleanPongoMessage(msg string) string {
+	msg = strings.TrimSpace(msg)
+	if i := strings.LastIndex(msg, "] "); strings.HasPrefix(msg, "[Error") && i > 0 {
+		msg = msg[i+2:]
+	}
+	return msg
+}
+
+func sortedKeys(m map[string]bool) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
