@@ -1,0 +1,255 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"martlet/compiler/manifest"
+	"martlet/runner/adapter"
+	"martlet/runner/materialize"
+)
+
+// relationOf converts a manifest relation to the adapter's.
+func relationOf(n *manifest.Node) adapter.Relation {
+	return adapter.Relation{Schema: n.Relation.Schema, Name: n.Relation.Name}
+}
+
+// fail sets res to an error result.
+func fail(res *Result, err error) {
+	res.Status = StatusError
+	res.Message = err.Error()
+}
+
+// seed loads a seed's CSV file, between its hooks.
+func (r *run) seed(ctx context.Context, n *manifest.Node) Result {
+	res := newResult(n)
+	rel := relationOf(n)
+	csvPath := filepath.Join(r.opts.ProjectRoot, n.SeedPath)
+	res.Started = time.Now()
+	err := r.withHooks(ctx, n, func() error {
+		rows, err := r.opts.Adapter.LoadSeed(ctx, rel, csvPath, n.Config.ColumnTypes)
+		res.Rows = rows
+		return err
+	})
+	res.Duration = time.Since(res.Started)
+	if err != nil {
+		var seedErr *adapter.SeedError
+		if errors.As(err, &seedErr) {
+			located := *seedErr
+			located.Path = n.SeedPath
+			err = &located
+		}
+		fail(&res, err)
+		return res
+	}
+	r.catalog.built(rel, adapter.KindTable)
+	res.Status = StatusSuccess
+	res.Message = fmt.Sprintf("INSERT %d", res.Rows)
+	return res
+}
+
+// model materializes a view, table or incremental model, between its hooks.
+func (r *run) model(ctx context.Context, n *manifest.Node) Result {
+	res := newResult(n)
+	rel := relationOf(n)
+	existing := r.catalog.kind(rel)
+	fullRefresh := r.fullRefresh(n)
+	kind := materialize.Kind(n.Config.Materialized)
+	incremental := kind == materialize.Incremental && existing == adapter.KindTable && !fullRefresh
+	sql := n.CompiledSQL
+	if incremental && n.IncrementalSQL != "" {
+		sql = n.IncrementalSQL
+	}
+	res.Started = time.Now()
+	rows, err := r.build(ctx, n, materialize.Request{
+		Adapter:      r.opts.Adapter.Type(),
+		Kind:         kind,
+		Target:       rel,
+		SQL:          sql,
+		Existing:     existing,
+		FullRefresh:  fullRefresh,
+		UniqueKey:    n.Config.UniqueKey,
+		SchemaExists: true,
+	}, incremental)
+	res.Rows = rows
+	res.Duration = time.Since(res.Started)
+	if err != nil {
+		fail(&res, err)
+		return res
+	}
+	built := adapter.KindTable
+	if kind == materialize.View {
+		built = adapter.KindView
+	}
+	r.catalog.built(rel, built)
+	res.Status = StatusSuccess
+	res.Message = "OK"
+	return res
+}
+
+// build creates the schema of req's target if needed, reads the target's
+// columns for an incremental run, and materializes req between n's hooks.
+func (r *run) build(ctx context.Context, n *manifest.Node, req materialize.Request, incremental bool) (int64, error) {
+	if err := r.catalog.ensureSchema(ctx, req.Target.Schema); err != nil {
+		return 0, err
+	}
+	if incremental {
+		columns, err := r.columns(ctx, req.Target)
+		if err != nil {
+			return 0, err
+		}
+		req.Columns = columns
+	}
+	var rows int64
+	err := r.withHooks(ctx, n, func() error {
+		steps, err := materialize.Plan(req)
+		if err != nil {
+			return err
+		}
+		rows, err = materialize.Execute(ctx, r.opts.Adapter, steps)
+		return err
+	})
+	return rows, err
+}
+
+// fullRefresh reports whether n is rebuilt from scratch: a full_refresh
+// config wins over the --full-refresh flag, as in dbt.
+func (r *run) fullRefresh(n *manifest.Node) bool {
+	if n.Config.FullRefresh != nil {
+		return *n.Config.FullRefresh
+	}
+	return r.opts.FullRefresh
+}
+
+// columns returns the names of rel's columns.
+func (r *run) columns(ctx context.Context, rel adapter.Relation) ([]string, error) {
+	cols, err := r.opts.Adapter.Columns(ctx, rel)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	return names, nil
+}
+
+// withHooks runs n's pre-hooks, body and post-hooks in order, stopping at
+// the first error.
+func (r *run) withHooks(ctx context.Context, n *manifest.Node, body func() error) error {
+	for i, sql := range n.PreHook {
+		if _, err := r.opts.Adapter.Exec(ctx, sql); err != nil {
+			return fmt.Errorf("pre-hook %d: %w", i+1, err)
+		}
+	}
+	if err := body(); err != nil {
+		return err
+	}
+	for i, sql := range n.PostHook {
+		if _, err := r.opts.Adapter.Exec(ctx, sql); err != nil {
+			return fmt.Errorf("post-hook %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// test counts the rows of a test's query, which returns the failing rows.
+func (r *run) test(ctx context.Context, n *manifest.Node) Result {
+	res := newResult(n)
+	query := "SELECT count(*) FROM (\n" + trimStatement(n.CompiledSQL) + "\n) AS martlet_test"
+	res.Started = time.Now()
+	rows, err := r.opts.Adapter.Query(ctx, query, 1)
+	res.Duration = time.Since(res.Started)
+	if err == nil {
+		res.Rows, err = count(rows)
+	}
+	if err != nil {
+		fail(&res, err)
+		return res
+	}
+	switch {
+	case res.Rows == 0:
+		res.Status = StatusPass
+	case n.Config.Severity == "warn":
+		res.Status = StatusWarn
+		res.Message = fmt.Sprintf("Got %s, configured to warn if != 0", plural(int(res.Rows), "result"))
+	default:
+		res.Status = StatusFail
+		res.Message = fmt.Sprintf("Got %s, configured to fail if != 0", plural(int(res.Rows), "result"))
+	}
+	return res
+}
+
+// trimStatement removes what may end a statement but cannot stand inside a
+// subquery: trailing semicolons, and whole-line "--" comments after them.
+func trimStatement(sql string) string {
+	for {
+		sql = strings.TrimRight(sql, "; \t\r\n")
+		i := strings.LastIndexByte(sql, '\n')
+		if !strings.HasPrefix(strings.TrimSpace(sql[i+1:]), "--") {
+			return sql
+		}
+		sql = sql[:max(i, 0)]
+	}
+}
+
+// count reads the single integer of a count(*) result.
+func count(rows *adapter.Rows) (int64, error) {
+	if rows == nil || len(rows.Values) != 1 || len(rows.Values[0]) != 1 {
+		return 0, errors.New("test query did not return a single count")
+	}
+	switch v := rows.Values[0][0].(type) {
+	case int64:
+		return v, nil
+	case int32:
+		return int64(v), nil
+	case int:
+		return int64(v), nil
+	case uint64:
+		return int64(v), nil
+	}
+	return 0, fmt.Errorf("test query returned %T, not an integer count", rows.Values[0][0])
+}
+
+// hooks runs the project hooks of one event ("on-run-start" or
+// "on-run-end") in order, recording a result for each, and reports whether
+// all succeeded. It stops at the first failure.
+func (r *run) hooks(ctx context.Context, event string, sqls []string) bool {
+	if len(sqls) == 0 {
+		return true
+	}
+	r.print.line(fmt.Sprintf("Running %s", plural(len(sqls), event+" hook")))
+	for i, sql := range sqls {
+		name := fmt.Sprintf("%s.%d", event, i)
+		res := Result{
+			NodeID:       "operation." + r.opts.Manifest.Project + "." + name,
+			Name:         name,
+			Kind:         KindOperation,
+			Materialized: "hook",
+			Started:      time.Now(),
+		}
+		r.print.progress(i+1, len(sqls), "", "START", "hook: "+name, "RUN", "")
+		_, err := r.opts.Adapter.Exec(ctx, sql)
+		res.Duration = time.Since(res.Started)
+		if err != nil {
+			fail(&res, err)
+		} else {
+			res.Status = StatusSuccess
+			res.Message = "OK"
+		}
+		r.mu.Lock()
+		r.results = append(r.results, res)
+		r.mu.Unlock()
+		r.printHook(i+1, len(sqls), res)
+		if err != nil {
+			r.print.line("")
+			return false
+		}
+	}
+	r.print.line("")
+	return true
+}
