@@ -3,6 +3,7 @@ package compiler
 import (
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // WriteArtifacts writes the compiled SQL of every model and test under
@@ -17,7 +18,11 @@ func (r *Result) WriteArtifacts() error {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(p, []byte(n.CompiledSQL), 0o644); err != nil {
+		sql := n.CompiledSQL
+		if !strings.HasSuffix(sql, "\n") {
+			sql += "\n"
+		}
+		if err := os.WriteFile(p, []byte(sql), 0o644); err != nil {
 			return err
 		}
 	}

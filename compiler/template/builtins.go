@@ -44,7 +44,7 @@ func (s *renderState) context() pongo2.Context {
 	ctx["target"] = s.env.target
 	ctx["log"] = func(args ...*pongo2.Value) string { return "" }
 	ctx["exceptions"] = map[string]any{"raise_compiler_error": raiseCompilerError, "warn": func(args ...*pongo2.Value) string { return "" }}
-	ctx["__ns"] = s.namespaced
+	ctx[jinja.NamespaceCallKey] = jinja.NamespaceCall(s.namespaced)
 	for name, m := range s.env.macros {
 		ctx[name] = s.macroFunc(m)
 	}
@@ -98,7 +98,7 @@ func (s *renderState) config(args ...*pongo2.Value) (string, error) {
 		}
 	}
 	for k, v := range kw {
-		settings[k] = plain(v)
+		settings[k] = jinja.ToGo(v)
 	}
 	return "", s.resolver.Config(settings)
 }
@@ -114,7 +114,7 @@ func (s *renderState) varFunc(args ...*pongo2.Value) (any, error) {
 		return v, nil
 	}
 	if len(pos) == 2 {
-		return plain(pos[1]), nil
+		return jinja.ToGo(pos[1]), nil
 	}
 	return nil, fmt.Errorf("var %q is not defined: set it under vars: in martlet.yml, pass it with --vars, or give var() a default", name)
 }
@@ -132,52 +132,47 @@ func (s *renderState) envVar(args ...*pongo2.Value) (any, error) {
 		return v, nil
 	}
 	if len(pos) == 2 {
-		return plain(pos[1]), nil
+		return jinja.ToGo(pos[1]), nil
 	}
 	return nil, fmt.Errorf("environment variable %s is not set and env_var() has no default", name)
 }
 
-// namespaced resolves dbt.x(...), dbt_utils.x(...) and adapter.dispatch
-// calls to the project macro of that name.
-func (s *renderState) namespaced(args ...*pongo2.Value) (*pongo2.Value, error) {
-	if len(args) < 2 {
-		return nil, errors.New("malformed namespaced call")
-	}
-	ns, name := args[0].String(), args[1].String()
-	m := s.tmpl.macros[name]
-	if m == nil {
-		m = s.env.macros[name]
-	}
-	if m == nil {
-		for _, prefix := range []string{"duckdb__", "postgres__", "default__"} {
-			if m = s.env.macros[prefix+name]; m != nil {
-				break
-			}
+// namespaced resolves dotted calls: adapter.dispatch("m") to the
+// function of the project macro m (or its duckdb__/postgres__/default__
+// implementation), and dbt.x(...), dbt_utils.x(...) to the project macro x.
+func (s *renderState) namespaced(dotted string, args []*pongo2.Value) (*pongo2.Value, error) {
+	_, name, _ := strings.Cut(dotted, ".")
+	if dotted == "adapter.dispatch" {
+		pos, _ := jinja.SplitArgs(args)
+		if len(pos) == 0 || !pos[0].IsString() {
+			return nil, errors.New(`adapter.dispatch() takes a macro name: adapter.dispatch("m")(args)`)
 		}
+		m := s.lookupMacro(pos[0].String())
+		if m == nil {
+			return nil, fmt.Errorf("adapter.dispatch(%q): no macro %q, %s__%s or default__%s in this project", pos[0].String(), pos[0].String(), s.env.target["type"], pos[0].String(), pos[0].String())
+		}
+		return pongo2.AsValue(s.macroFunc(m)), nil
 	}
+	m := s.lookupMacro(name)
 	if m == nil {
-		return nil, fmt.Errorf("%s.%s: no macro %q in this project (namespaced calls resolve to project macros of the same name)", ns, name, name)
+		return nil, fmt.Errorf("%s: no macro %q in this project (namespaced calls resolve to project macros of the same name)", dotted, name)
 	}
-	return s.macroFunc(m)(args[2:]...)
+	return s.macroFunc(m)(args...)
 }
 
-// plain converts a template value into a Go value for configuration.
-func plain(v *pongo2.Value) any {
-	if v == nil || v.IsNil() {
-		return nil
+// lookupMacro finds a macro by name: the template's own, the project's,
+// then the adapter-specific and default implementations dispatch uses.
+func (s *renderState) lookupMacro(name string) *macro {
+	if m := s.tmpl.macros[name]; m != nil {
+		return m
 	}
-	switch x := v.Interface().(type) {
-	case int:
-		return int64(x)
-	case []*pongo2.Value:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = plain(e)
+	if m := s.env.macros[name]; m != nil {
+		return m
+	}
+	for _, prefix := range []string{s.env.target["type"].(string) + "__", "default__"} {
+		if m := s.env.macros[prefix+name]; m != nil {
+			return m
 		}
-		return out
-	case fmt.Stringer:
-		return x.String()
-	default:
-		return x
 	}
+	return nil
 }

@@ -13,7 +13,7 @@ import (
 // arguments (`martlet lineage orders.id --downstream`).
 func normalizeArgs(app *ucli.App, args []string) []string {
 	globals := flagArity(app.Flags)
-	var global, rest []string
+	var global []string
 	i := 0
 	for ; i < len(args); i++ {
 		a := args[i]
@@ -66,7 +66,12 @@ func normalizeArgs(app *ucli.App, args []string) []string {
 		*dst = append(*dst, a)
 		if takesValue(arity, a) && i+1 < len(args) {
 			i++
-			*dst = append(*dst, args[i])
+			value := args[i]
+			for multiWord[flagName(a)] && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+				i++
+				value += " " + args[i]
+			}
+			*dst = append(*dst, value)
 		}
 	}
 	out := append(global, path...)
@@ -77,6 +82,10 @@ func normalizeArgs(app *ucli.App, args []string) []string {
 	}
 	return out
 }
+
+// multiWord names the flags that, as in dbt, take every following word
+// up to the next flag: `-s orders customers` selects both.
+var multiWord = map[string]bool{"select": true, "s": true, "exclude": true, "models": true, "m": true}
 
 // flagArity maps every flag name and alias to whether it takes a value.
 func flagArity(flags []ucli.Flag) map[string]bool {
