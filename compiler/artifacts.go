@@ -9,7 +9,19 @@ import (
 // WriteArtifacts writes the compiled SQL of every model and test under
 // the target directory and target/manifest.json.
 func (r *Result) WriteArtifacts() error {
-	targetDir := filepath.Join(r.Project.Root, r.Project.Paths.Target)
+	if err := r.WriteCompiled(); err != nil {
+		return err
+	}
+	return r.Manifest.Write(filepath.Join(r.Project.Root, r.Project.Paths.Target, "manifest.json"))
+}
+
+// WriteCompiled writes the compiled SQL of every model and test that
+// compiled, under the target directory, so that a syntax error can be
+// looked at where the checker found it.
+func (r *Result) WriteCompiled() error {
+	if r.Manifest == nil {
+		return nil
+	}
 	for _, n := range r.Manifest.Nodes {
 		if n.CompiledPath == "" || n.CompiledSQL == "" {
 			continue
@@ -26,5 +38,5 @@ func (r *Result) WriteArtifacts() error {
 			return err
 		}
 	}
-	return r.Manifest.Write(filepath.Join(targetDir, "manifest.json"))
+	return nil
 }

@@ -41,8 +41,11 @@ type Options struct {
 
 // Result is the outcome of a compile.
 type Result struct {
-	Project  *project.Project
-	Target   project.Target
+	Project *project.Project
+	Target  project.Target
+	// Manifest is the compiled project. It is nil when the project could
+	// not be loaded; with errors in nodes it holds what did compile, for
+	// WriteCompiled, but must not be run.
 	Manifest *manifest.Manifest
 	// Diagnostics holds every error and warning, sorted by place.
 	Diagnostics diag.List
@@ -68,6 +71,9 @@ type compilation struct {
 	ephemeralDeps map[string][]string
 	// rendered holds the placeholder SQL of each rendered node.
 	rendered map[string]*renderedNode
+	// cyclic is set when the graph has a cycle: nodes are then in no
+	// dependency order and their SQL is not checked.
+	cyclic bool
 }
 
 // renderedNode is a node's render before placeholders are substituted.
@@ -83,7 +89,7 @@ type renderedNode struct {
 func Compile(opts Options) (*Result, error) {
 	p, ds := project.Load(opts.ProjectDir, project.Options{Vars: opts.Vars})
 	res := &Result{Project: p}
-	if p == nil || ds.HasErrors() {
+	if p == nil {
 		return finish(res, ds)
 	}
 	target, err := p.Target(opts.Target)
@@ -106,17 +112,11 @@ func Compile(opts Options) (*Result, error) {
 	c.declareSeeds()
 	c.declareModels()
 	c.checkProperties()
-	if c.ds.HasErrors() {
-		return finish(res, c.ds)
-	}
 	c.renderAll()
 	c.declareTests()
 	g := c.buildGraph()
-	if c.ds.HasErrors() {
-		return finish(res, c.ds)
-	}
 	c.substituteAll()
-	if !opts.SkipSQLCheck {
+	if !opts.SkipSQLCheck && !c.cyclic {
 		c.checkSQL()
 	}
 	for _, n := range c.order {
@@ -132,7 +132,6 @@ func finish(res *Result, ds diag.List) (*Result, error) {
 	ds.Sort()
 	res.Diagnostics = ds
 	if ds.HasErrors() {
-		res.Manifest = nil
 		return res, ds.Errors()
 	}
 	return res, nil
@@ -189,12 +188,10 @@ func (c *compilation) buildGraph() *dag.Graph {
 		first := c.nodes[cycle[0]]
 		c.ds.Add(diag.At(first.Path, 0, 0, "dependency cycle: %s", strings.Join(names, " -> ")))
 	}
-	if c.ds.HasErrors() {
-		return g
-	}
 	ids, err := g.TopoOrder()
 	if err != nil {
-		c.ds.Add(diag.At("", 0, 0, "%v", err))
+		c.cyclic = true
+		c.order = all
 		return g
 	}
 	for _, id := range ids {
@@ -248,7 +245,9 @@ func (c *compilation) substituteAll() {
 }
 
 // checkSQL checks the syntax of every compiled model and test with the
-// target's own grammar.
+// target's own grammar. An error names the source file at the line whose
+// text the compiled line came from, when that line is found there, and the
+// place in the compiled file.
 func (c *compilation) checkSQL() {
 	checker, err := sqlcheck.New(sqlcheck.Dialect(c.target.Type))
 	if err != nil {
@@ -263,10 +262,47 @@ func (c *compilation) checkSQL() {
 		}
 	}
 	parallel(todo, func(n *manifest.Node) {
-		if e := checker.Check(n.CompiledSQL); e != nil {
-			c.addDiag(diag.At(n.Path, 0, 0, "SQL syntax error at line %d, column %d of the compiled SQL (%s): %s", e.Line, e.Col, n.CompiledPath, e.Msg))
+		e := checker.Check(n.CompiledSQL)
+		if e == nil {
+			return
 		}
+		where := fmt.Sprintf("line %d of the compiled SQL", e.Line)
+		if n.CompiledPath != "" {
+			where = fmt.Sprintf("%s:%d:%d", n.CompiledPath, e.Line, e.Col)
+		}
+		line, col := sourcePosition(n.RawSQL, n.CompiledSQL, e.Line, e.Col)
+		c.addDiag(diag.At(n.Path, line, col, "SQL syntax error: %s (at %s)", e.Msg, where))
 	})
+}
+
+// sourcePosition maps a position in compiled SQL back to the template:
+// the source line with the same text, if exactly one has it; else 0, 0.
+func sourcePosition(raw, compiled string, line, col int) (int, int) {
+	compiledLines := strings.Split(compiled, "\n")
+	if line < 1 || line > len(compiledLines) {
+		return 0, 0
+	}
+	text := strings.TrimSpace(compiledLines[line-1])
+	if text == "" {
+		return 0, 0
+	}
+	found, foundCol := 0, 0
+	for i, l := range strings.Split(raw, "\n") {
+		if strings.TrimSpace(l) == text {
+			if found != 0 {
+				return 0, 0
+			}
+			found = i + 1
+			foundCol = col - (len(compiledLines[line-1]) - len(strings.TrimLeft(compiledLines[line-1], " \t"))) + (len(l) - len(strings.TrimLeft(l, " \t")))
+		}
+	}
+	if foundCol < 1 {
+		foundCol = 1
+	}
+	if found == 0 {
+		return 0, 0
+	}
+	return found, foundCol
 }
 
 // checksum fingerprints what makes a node's build differ: its SQL with

@@ -74,6 +74,8 @@ func (c *compilation) declareModels() {
 		if !c.claimName(n) {
 			continue
 		}
+		n.Config = project.NewConfig()
+		n.Relation = c.relation(n)
 		c.nodes[n.ID] = n
 	}
 }

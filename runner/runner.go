@@ -176,7 +176,11 @@ func (r *run) execute(ctx context.Context, threads int) error {
 		}
 		return ctx.Err()
 	}
-	err := scheduler.Run(ctx, m.Graph(), r.ids, scheduler.Options{Threads: threads, FailFast: r.opts.FailFast}, r)
+	g := m.Graph()
+	if r.opts.Mode == ModeBuild {
+		g = buildGraph(m)
+	}
+	err := scheduler.Run(ctx, g, r.ids, scheduler.Options{Threads: threads, FailFast: r.opts.FailFast}, r)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}

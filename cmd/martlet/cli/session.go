@@ -33,6 +33,9 @@ func newSession(c *ucli.Context) (*session, error) {
 	})
 	printDiagnostics(c, res.Diagnostics)
 	if err != nil {
+		if werr := res.WriteCompiled(); werr != nil {
+			fmt.Fprintf(c.App.ErrWriter, "martlet: writing compiled SQL: %v\n", werr)
+		}
 		n := len(res.Diagnostics.Errors())
 		return nil, &exitError{code: ExitFailure, msg: fmt.Sprintf("martlet: %d %s; nothing was built", n, plural(n, "error", "errors"))}
 	}
