@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"martlet/compiler/diag"
@@ -53,44 +54,74 @@ func (c *compilation) declareTests() {
 
 var nonWord = regexp.MustCompile(`[^A-Za-z0-9_]+`)
 
-// testName follows dbt: unique_orders_order_id, with long names shortened
-// by a hash.
+// testName follows dbt's naming of generic tests: the test and model
+// names, then every argument value (the column first, arguments in name
+// order) joined by "__"; a name of 64 characters or more becomes its first
+// 30 characters and the MD5 of the whole, as dbt does.
 func testName(test, model, column string, args map[string]any) string {
-	parts := []string{test, model}
-	if column != "" {
-		parts = append(parts, column)
+	all := map[string]any{}
+	for k, v := range args {
+		all[k] = v
 	}
-	for _, k := range []string{"values", "to", "field"} {
-		if v, ok := args[k]; ok {
-			parts = append(parts, fmt.Sprint(v))
+	if column != "" {
+		all["column_name"] = column
+	}
+	keys := make([]string, 0, len(all))
+	for k := range all {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var flat []string
+	for _, k := range keys {
+		switch v := all[k].(type) {
+		case []any:
+			for _, part := range v {
+				flat = append(flat, fmt.Sprint(part))
+			}
+		case map[string]any:
+			for _, part := range v {
+				flat = append(flat, fmt.Sprint(part))
+			}
+		default:
+			flat = append(flat, fmt.Sprint(v))
 		}
 	}
-	name := strings.Trim(nonWord.ReplaceAllString(strings.Join(parts, "_"), "_"), "_")
-	if custom, ok := args["__name"].(string); ok && custom != "" {
-		name = custom
+	for i, f := range flat {
+		flat[i] = nonWord.ReplaceAllString(f, "_")
 	}
-	if len(name) > 80 {
-		sum := md5.Sum([]byte(name))
-		name = name[:60] + "_" + hex.EncodeToString(sum[:])[:10]
+	identifier := test + "_" + model
+	full := identifier + "_" + strings.Join(flat, "__")
+	if len(full) >= 64 {
+		sum := md5.Sum([]byte(full))
+		return identifier[:min(30, len(identifier))] + "_" + hex.EncodeToString(sum[:])
 	}
-	return name
+	return full
+}
+
+// testArgs returns a test's arguments without the name a user gave it.
+func testArgs(specArgs map[string]any) map[string]any {
+	args := make(map[string]any, len(specArgs))
+	for k, v := range specArgs {
+		if k != "__name" {
+			args[k] = v
+		}
+	}
+	return args
 }
 
 // genericTest compiles one generic test on node n (and column).
 func (c *compilation) genericTest(n *manifest.Node, column string, spec *project.TestSpec) {
-	name := testName(spec.Name, strings.ReplaceAll(n.Name, ".", "_"), column, spec.Args)
+	name := testName(spec.Name, strings.ReplaceAll(n.Name, ".", "_"), column, testArgs(spec.Args))
+	if custom, ok := spec.Args["__name"].(string); ok && custom != "" {
+		name = custom
+	}
 	id := "test." + c.project.Name + "." + name
 	if c.nodes[id] != nil {
 		for i := 2; c.nodes[id] != nil; i++ {
 			id = fmt.Sprintf("test.%s.%s_%d", c.project.Name, name, i)
 		}
 	}
-	args := map[string]any{}
-	for k, v := range spec.Args {
-		if k != "__name" {
-			args[k] = v
-		}
-	}
+	args := testArgs(spec.Args)
 	t := &manifest.Node{
 		ID: id, Name: strings.TrimPrefix(id, "test."+c.project.Name+"."), Kind: manifest.Test,
 		Path: spec.Pos.File, Pos: spec.Pos,

@@ -65,12 +65,12 @@ func Parse(file string, data []byte) (*Node, *diag.Diagnostic) {
 	if err != nil {
 		return nil, syntaxDiagnostic(file, err)
 	}
+	if len(f.Docs) > 1 {
+		line, col := docPosition(f.Docs[1])
+		return nil, diag.At(file, line, col, "only one YAML document is allowed per file")
+	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
 		return &Node{Kind: Null, Line: 1, Col: 1}, nil
-	}
-	if len(f.Docs) > 1 {
-		tk := f.Docs[1].GetToken()
-		return nil, diag.At(file, tk.Position.Line, tk.Position.Column, "only one YAML document is allowed per file")
 	}
 	c := converter{file: file, anchors: map[string]*Node{}}
 	n := c.convert(f.Docs[0].Body, 0)
@@ -78,6 +78,19 @@ func Parse(file string, data []byte) (*Node, *diag.Diagnostic) {
 		return nil, c.err
 	}
 	return n, nil
+}
+
+// docPosition is where a document starts: its `---`, else its body
+// (zero when it has neither).
+func docPosition(d *ast.DocumentNode) (line, col int) {
+	tk := d.Start
+	if tk == nil && d.Body != nil {
+		tk = d.Body.GetToken()
+	}
+	if tk == nil {
+		return 0, 0
+	}
+	return tk.Position.Line, tk.Position.Column
 }
 
 func syntaxDiagnostic(file string, err error) *diag.Diagnostic {

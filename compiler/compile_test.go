@@ -1,0 +1,205 @@
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"martlet/compiler/manifest"
+)
+
+// writeProject writes files (path → content) into a new project directory.
+func writeProject(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func mustCompile(t *testing.T, files map[string]string) *manifest.Manifest {
+	t.Helper()
+	res, err := Compile(Options{ProjectDir: writeProject(t, files)})
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	return res.Manifest
+}
+
+func node(t *testing.T, m *manifest.Manifest, id string) *manifest.Node {
+	t.Helper()
+	n := m.Node(id)
+	if n == nil {
+		t.Fatalf("no node %s", id)
+	}
+	return n
+}
+
+func TestConfigPrecedence(t *testing.T) {
+	m := mustCompile(t, map[string]string{
+		"martlet.yml": "name: p\nmodels:\n  +materialized: view\n  +tags: [all]\n  marts:\n    +materialized: table\n    +schema: marts\n    +tags: [nightly]\n",
+		"models/marts/a.sql": "{{ config(materialized='incremental', unique_key=['x', 'y'], tags=['own']) }}select 1 as x, 2 as y",
+		"models/marts/b.sql": "select 1 as x",
+		"models/marts/c.sql": "select 1 as x",
+		"models/marts/p.yml": "version: 2\nmodels:\n  - name: b\n    config: {materialized: view, alias: bee}\n",
+		"models/d.sql":       "select 1 as x",
+	})
+	a := node(t, m, "model.p.a")
+	if a.Config.Materialized != "incremental" || strings.Join(a.Config.UniqueKey, ",") != "x,y" {
+		t.Errorf("a: in-file config must win: %+v", a.Config)
+	}
+	if got := strings.Join(a.Config.Tags, ","); got != "all,nightly,own" {
+		t.Errorf("a: tags accumulate outer to inner, got %s", got)
+	}
+	if a.Relation.String() != `"marts"."a"` {
+		t.Errorf("a: schema config names the schema exactly, got %s", a.Relation)
+	}
+	b := node(t, m, "model.p.b")
+	if b.Config.Materialized != "view" || b.Relation.String() != `"marts"."bee"` {
+		t.Errorf("b: properties config beats folder config: %+v %s", b.Config, b.Relation)
+	}
+	if c := node(t, m, "model.p.c"); c.Config.Materialized != "table" {
+		t.Errorf("c: folder config: %s", c.Config.Materialized)
+	}
+	if d := node(t, m, "model.p.d"); d.Config.Materialized != "view" || d.Relation.String() != `"main"."d"` {
+		t.Errorf("d: defaults: %s %s", d.Config.Materialized, d.Relation)
+	}
+}
+
+func TestEphemeralInlining(t *testing.T) {
+	m := mustCompile(t, map[string]string{
+		"martlet.yml":  "name: p\n",
+		"models/e1.sql": "{{ config(materialized='ephemeral') }}select 1 as x",
+		"models/e2.sql": "{{ config(materialized='ephemeral') }}select x from {{ ref('e1') }}",
+		"models/plain.sql": "select * from {{ ref('e2') }}",
+		"models/with.sql":  "-- leading comment\nWITH a AS (select 1 as y) select * from a, {{ ref('e1') }}",
+		"models/rec.sql":   "with recursive r as (select 1 as n union all select n + 1 from r where n < 3) select * from r, {{ ref('e2') }}",
+	})
+	want := map[string]string{
+		"model.p.plain": "with __dbt__cte__e1 as (\nselect 1 as x\n),\n__dbt__cte__e2 as (\nselect x from __dbt__cte__e1\n)\nselect * from __dbt__cte__e2",
+		"model.p.with":  "-- leading comment\nwith __dbt__cte__e1 as (\nselect 1 as x\n),\n a AS (select 1 as y) select * from a, __dbt__cte__e1",
+		"model.p.rec":   "with recursive __dbt__cte__e1 as (\nselect 1 as x\n),\n__dbt__cte__e2 as (\nselect x from __dbt__cte__e1\n),\n r as (select 1 as n union all select n + 1 from r where n < 3) select * from r, __dbt__cte__e2",
+	}
+	for id, sql := range want {
+		if got := node(t, m, id).CompiledSQL; got != sql {
+			t.Errorf("%s:\n got %q\nwant %q", id, got, sql)
+		}
+	}
+	e2 := node(t, m, "model.p.e2")
+	if e2.Relation != (manifest.Relation{}) {
+		t.Errorf("an ephemeral model has no relation: %v", e2.Relation)
+	}
+	if got := strings.Join(node(t, m, "model.p.plain").DependsOn, ","); got != "model.p.e2" {
+		t.Errorf("depends_on: %s", got)
+	}
+}
+
+func TestIncrementalRendering(t *testing.T) {
+	m := mustCompile(t, map[string]string{
+		"martlet.yml": "name: p\n",
+		"models/i.sql": "{{ config(materialized='incremental') }}select 1 as x{% if is_incremental() %} where x > (select max(x) from {{ this }}){% endif %}",
+		"models/t.sql": "{{ config(materialized='table') }}select 1 as x{% if is_incremental() %} never{% endif %}",
+	})
+	i := node(t, m, "model.p.i")
+	if i.CompiledSQL != "select 1 as x" {
+		t.Errorf("compiled: %q", i.CompiledSQL)
+	}
+	if i.IncrementalSQL != `select 1 as x where x > (select max(x) from "main"."i")` {
+		t.Errorf("incremental: %q", i.IncrementalSQL)
+	}
+	if tn := node(t, m, "model.p.t"); tn.IncrementalSQL != "" {
+		t.Errorf("a table has no incremental rendering: %q", tn.IncrementalSQL)
+	}
+}
+
+func TestGenericTests(t *testing.T) {
+	m := mustCompile(t, map[string]string{
+		"martlet.yml":  "name: p\n",
+		"models/o.sql": "select 1 as id, 'a' as s, 1 as cid",
+		"models/c.sql": "select 1 as cid",
+		"models/p.yml": `version: 2
+models:
+  - name: o
+    columns:
+      - name: id
+        tests: [unique, not_null]
+      - name: s
+        tests:
+          - accepted_values: {values: ["a", "b"], config: {severity: warn}}
+      - name: cid
+        data_tests:
+          - relationships:
+              arguments: {to: ref("c"), field: cid}
+`,
+	})
+	cases := map[string]string{
+		"test.p.unique_o_id":   "select id as unique_field, count(*) as n_records\nfrom \"main\".\"o\"\nwhere id is not null\ngroup by id\nhaving count(*) > 1",
+		"test.p.not_null_o_id": "select id\nfrom \"main\".\"o\"\nwhere id is null",
+		"test.p.accepted_values_o_s__a__b": "with all_values as (\n  select s as value_field, count(*) as n_records\n  from \"main\".\"o\"\n  group by s\n)\nselect *\nfrom all_values\nwhere value_field not in ('a', 'b')",
+		"test.p.relationships_o_cid__cid__ref_c_": "select child.cid as from_field\nfrom \"main\".\"o\" as child\nleft join \"main\".\"c\" as parent on child.cid = parent.cid\nwhere child.cid is not null and parent.cid is null",
+	}
+	for id, sql := range cases {
+		if got := node(t, m, id).CompiledSQL; got != sql {
+			t.Errorf("%s:\n got %q\nwant %q", id, got, sql)
+		}
+	}
+	if sev := node(t, m, "test.p.accepted_values_o_s__a__b").Config.Severity; sev != "warn" {
+		t.Errorf("severity: %q", sev)
+	}
+	if got := strings.Join(node(t, m, "test.p.relationships_o_cid__cid__ref_c_").DependsOn, ","); got != "model.p.c,model.p.o" {
+		t.Errorf("relationships depends on both models: %s", got)
+	}
+}
+
+func TestSecretsOnlyInHooks(t *testing.T) {
+	t.Setenv("MARTLET_SECRET_TOKEN", "s3cret")
+	res, err := Compile(Options{ProjectDir: writeProject(t, map[string]string{
+		"martlet.yml":  "name: p\n",
+		"models/m.sql": "select '{{ env_var(\"MARTLET_SECRET_TOKEN\") }}' as x",
+	})})
+	if err == nil || !strings.Contains(err.Error(), "models/m.sql:1:12: env_var(\"MARTLET_SECRET_TOKEN\"): MARTLET_SECRET_* variables hold secrets") {
+		t.Fatalf("a secret in model SQL must be refused at its place, got %v", err)
+	}
+	if strings.Contains(res.Diagnostics.Error(), "s3cret") {
+		t.Errorf("the secret leaked into a message")
+	}
+	m := mustCompile(t, map[string]string{
+		"martlet.yml":  "name: p\n",
+		"models/m.sql": "{{ config(post_hook=\"grant select on {{ this }} to '{{ env_var('MARTLET_SECRET_TOKEN') }}'\") }}select 1 as x",
+	})
+	if got := node(t, m, "model.p.m").PostHook; len(got) != 1 || got[0] != `grant select on "main"."m" to 's3cret'` {
+		t.Errorf("post_hook: %q", got)
+	}
+}
+
+func TestChecksumIgnoresWhitespace(t *testing.T) {
+	sum := func(sql string) string {
+		return node(t, mustCompile(t, map[string]string{"martlet.yml": "name: p\n", "models/m.sql": sql}), "model.p.m").Checksum
+	}
+	a, b, c := sum("select 1 as x\nfrom t"), sum("select   1 as x\n\n   from t  "), sum("select 2 as x\nfrom t")
+	if a != b {
+		t.Errorf("whitespace-only edit changed the checksum")
+	}
+	if a == c {
+		t.Errorf("an edit did not change the checksum")
+	}
+}
+
+func TestSourcePosition(t *testing.T) {
+	raw := "{{ config(materialized='table') }}\nselect a,\n    from where\n"
+	compiled := "\nselect a,\n    from where\n"
+	if l, c := sourcePosition(raw, compiled, 3, 10); l != 3 || c != 10 {
+		t.Errorf("got %d:%d, want 3:10", l, c)
+	}
+	if l, c := sourcePosition("select 1\nselect 1", "select 1\nselect 1", 2, 1); l != 0 || c != 0 {
+		t.Errorf("an ambiguous line must not be guessed: %d:%d", l, c)
+	}
+}

@@ -1,0 +1,290 @@
+package jinja
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/flosch/pongo2/v6"
+)
+
+// NamespaceCallKey is the context name under which the caller binds a
+// NamespaceCall.
+const NamespaceCallKey = "__call"
+
+// NamespaceCall resolves a dotted call the template makes on something
+// that is not a string, list or dict, such as dbt.current_timestamp() or
+// adapter.dispatch("m"): name is the dotted name ("dbt.current_timestamp")
+// and args are the call's arguments (keyword arguments as Kwarg values, see
+// SplitArgs). A call of the result, adapter.dispatch("m")(x), invokes the
+// returned Go function.
+type NamespaceCall func(name string, args []*pongo2.Value) (*pongo2.Value, error)
+
+// slotKey is the private context entry of the lazy-evaluation helpers.
+const slotKey = "__stashed"
+
+// helper is the signature of the helpers the translated source calls.
+type helper func(args ...*pongo2.Value) (*pongo2.Value, error)
+
+// ctxHelper is a helper that also receives the execution context, which
+// pongo2 passes to functions whose first parameter is one.
+type ctxHelper func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error)
+
+var globals pongo2.Context
+
+// Globals returns the helper functions the translated source calls (__kw,
+// literal constructors, operators, filters, tests, ...) and Jinja's global
+// functions range, dict and namespace. The caller merges them into every
+// render context.
+func Globals() pongo2.Context {
+	ctx := make(pongo2.Context, len(globals))
+	for k, v := range globals {
+		ctx[k] = v
+	}
+	return ctx
+}
+
+func init() {
+	globals = pongo2.Context{
+		"__none":      None,
+		"__undefined": nil,
+		"__nl":        "\n",
+		"__kw": helper(func(args ...*pongo2.Value) (*pongo2.Value, error) {
+			if len(args) != 2 {
+				return nil, errors.New("__kw takes a name and a value")
+			}
+			return pongo2.AsValue(Kwarg{Name: args[0].String(), Value: args[1]}), nil
+		}),
+		"__list":  values(func(a []any) (any, error) { l := List(a); return &l, nil }),
+		"__tuple": values(func(a []any) (any, error) { return Tuple(a), nil }),
+		"__dict":  values(makeDict),
+		"__lines": values(func(a []any) (any, error) { return joinStrings(a, "\n"), nil }),
+		"__str": helper(func(args ...*pongo2.Value) (*pongo2.Value, error) {
+			return pongo2.AsSafeValue(strValue(args[0])), nil
+		}),
+		"__concat":   values(func(a []any) (any, error) { return joinStrings(a, ""), nil }),
+		"__bool":     values(func(a []any) (any, error) { return truthy(a[0]), nil }),
+		"__not":      values(func(a []any) (any, error) { return !truthy(a[0]), nil }),
+		"__neg":      values(func(a []any) (any, error) { return negate(a[0]) }),
+		"__pos":      values(func(a []any) (any, error) { return positive(a[0]) }),
+		"__add":      binary(add),
+		"__sub":      binary(sub),
+		"__mul":      binary(mul),
+		"__div":      binary(div),
+		"__floordiv": binary(floorDiv),
+		"__mod":      binary(mod),
+		"__pow":      binary(pow),
+		"__cmp": values(func(a []any) (any, error) {
+			return compare(a[0], strValue(a[1]), a[2])
+		}),
+		"__is":      values(func(a []any) (any, error) { return applyTest(strValue(a[0]), a[1], a[2:]) }),
+		"__filter":  values(func(a []any) (any, error) { return applyFilter(strValue(a[0]), a[1], a[2:]) }),
+		"__getattr": values(func(a []any) (any, error) { return getattr(a[0], strValue(a[1])) }),
+		"__path": values(func(a []any) (any, error) {
+			v := a[0]
+			for _, name := range a[1:] {
+				if v == nil {
+					return nil, nil
+				}
+				var err error
+				if v, err = getattr(v, strValue(name)); err != nil {
+					return nil, err
+				}
+			}
+			return v, nil
+		}),
+		"__getitem": values(func(a []any) (any, error) { return getitem(a[0], a[1]) }),
+		"__slice":   values(func(a []any) (any, error) { return sliceValue(a[0], a[1], a[2], a[3]) }),
+		"__iter": values(func(a []any) (any, error) {
+			items, err := iterate(a[0])
+			if items == nil {
+				items = []any{}
+			}
+			return items, err
+		}),
+		"__unpack":  values(unpack),
+		"__setattr": values(setNamespaceAttr),
+		"__cycle": values(func(a []any) (any, error) {
+			if len(a) < 2 {
+				return nil, errors.New("loop.cycle() needs at least one value")
+			}
+			i, _ := toNumber(a[0])
+			return a[1+int(i.i)%(len(a)-1)], nil
+		}),
+		"__var": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+			return lookupVar(ctx, args[0].String()), nil
+		}),
+		"__fn": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+			name := args[0].String()
+			fn := lookupVar(ctx, name)
+			if fn.IsNil() {
+				return nil, fmt.Errorf("%q is undefined", name)
+			}
+			return callValue(ctx, fn, args[1:])
+		}),
+		"__method": ctxHelper(callMethod),
+		"__invoke": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+			return callValue(ctx, args[0].Interface(), args[1:])
+		}),
+		"__stash": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+			ctx.Private[slotKey] = args[0].Interface()
+			return pongo2.AsValue(true), nil
+		}),
+		"__keep": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+			ctx.Private[slotKey] = args[0].Interface()
+			return args[0], nil
+		}),
+		"__keep_if_true": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+			ctx.Private[slotKey] = args[0].Interface()
+			return pongo2.AsValue(truthy(args[0])), nil
+		}),
+		"__keep_if_false": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+			ctx.Private[slotKey] = args[0].Interface()
+			return pongo2.AsValue(!truthy(args[0])), nil
+		}),
+		"__take": ctxHelper(func(ctx *pongo2.ExecutionContext, _ ...*pongo2.Value) (*pongo2.Value, error) {
+			return pongo2.AsValue(ctx.Private[slotKey]), nil
+		}),
+		"__slot": ctxHelper(func(ctx *pongo2.ExecutionContext, _ ...*pongo2.Value) (*pongo2.Value, error) {
+			return pongo2.AsValue(ctx.Private[slotKey]), nil
+		}),
+		"range":     values(rangeList),
+		"dict":      values(func(a []any) (any, error) { return kwargsDict("dict", a) }),
+		"namespace": values(func(a []any) (any, error) { d, err := kwargsDict("namespace", a); return &Namespace{attrs: d}, err }),
+	}
+	registerTags()
+}
+
+// lookupVar reads a name the way pongo2 does, without calling functions.
+func lookupVar(ctx *pongo2.ExecutionContext, name string) *pongo2.Value {
+	v, ok := ctx.Private[name]
+	if !ok {
+		v = ctx.Public[name]
+	}
+	if pv, ok := v.(*pongo2.Value); ok && pv != nil {
+		return pv
+	}
+	return pongo2.AsValue(v)
+}
+
+// values adapts a function of plain Go values into a helper.
+func values(f func(args []any) (any, error)) helper {
+	return func(args ...*pongo2.Value) (*pongo2.Value, error) {
+		vals := make([]any, len(args))
+		for i, a := range args {
+			vals[i] = unwrapArg(a)
+		}
+		v, err := f(vals)
+		if err != nil {
+			return pongo2.AsValue(nil), err
+		}
+		return pongo2.AsValue(v), nil
+	}
+}
+
+// unwrapArg unwraps an argument but keeps a Kwarg's value as a Go value.
+func unwrapArg(a *pongo2.Value) any {
+	v := unwrap(a)
+	if kw, ok := v.(Kwarg); ok {
+		return Kwarg{Name: kw.Name, Value: pongo2.AsValue(unwrap(kw.Value))}
+	}
+	return v
+}
+
+func binary(op func(a, b any) (any, error)) helper {
+	return values(func(a []any) (any, error) { return op(a[0], a[1]) })
+}
+
+func joinStrings(items []any, sep string) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = strValue(it)
+	}
+	return strings.Join(parts, sep)
+}
+
+func makeDict(pairs []any) (any, error) {
+	d := NewDict()
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := d.Set(pairs[i], pairs[i+1]); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// kwargsDict builds a dict from keyword arguments, for dict() and namespace().
+func kwargsDict(fn string, args []any) (*Dict, error) {
+	d := NewDict()
+	for _, a := range args {
+		kw, ok := a.(Kwarg)
+		if !ok {
+			return nil, fmt.Errorf("%s() takes keyword arguments only", fn)
+		}
+		if err := d.Set(kw.Name, unwrap(kw.Value)); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// unpack returns item i of a value unpacked into n names.
+func unpack(a []any) (any, error) {
+	items, err := iterate(a[0])
+	if err != nil {
+		return nil, fmt.Errorf("cannot unpack non-iterable %s object", typeName(a[0]))
+	}
+	i, _ := toNumber(a[1])
+	n, _ := toNumber(a[2])
+	switch {
+	case int64(len(items)) > n.i:
+		return nil, fmt.Errorf("too many values to unpack (expected %d)", n.i)
+	case int64(len(items)) < n.i:
+		return nil, fmt.Errorf("not enough values to unpack (expected %d, got %d)", n.i, len(items))
+	}
+	return items[i.i], nil
+}
+
+func setNamespaceAttr(a []any) (any, error) {
+	ns, ok := a[0].(*Namespace)
+	if !ok {
+		return nil, fmt.Errorf("cannot assign attribute on non-namespace object of type '%s'", typeName(a[0]))
+	}
+	return nil, ns.attrs.Set(strValue(a[1]), a[2])
+}
+
+// maxRange is the length limit of range(), as in Jinja's sandbox.
+const maxRange = 100000
+
+func rangeList(a []any) (any, error) {
+	bounds := make([]int64, 0, 3)
+	for _, v := range a {
+		n, ok := toNumber(v)
+		if !ok || !n.isInt {
+			return nil, fmt.Errorf("range() argument must be an integer, not '%s'", typeName(v))
+		}
+		bounds = append(bounds, n.i)
+	}
+	var start, stop, step int64 = 0, 0, 1
+	switch len(bounds) {
+	case 1:
+		stop = bounds[0]
+	case 2:
+		start, stop = bounds[0], bounds[1]
+	case 3:
+		start, stop, step = bounds[0], bounds[1], bounds[2]
+	default:
+		return nil, fmt.Errorf("range() takes 1 to 3 arguments, got %d", len(a))
+	}
+	if step == 0 {
+		return nil, errors.New("range() step must not be zero")
+	}
+	out := List{}
+	for i := start; step > 0 && i < stop || step < 0 && i > stop; i += step {
+		if len(out) >= maxRange {
+			return nil, fmt.Errorf("range() is limited to %d items", maxRange)
+		}
+		out = append(out, int(i))
+	}
+	return &out, nil
+}
