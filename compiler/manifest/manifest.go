@@ -96,9 +96,11 @@ type Node struct {
 	IncrementalSQL string `json:"incremental_sql,omitempty"`
 	// CompiledPath is the compiled file under the target directory.
 	CompiledPath string `json:"compiled_path,omitempty"`
-	// PreHook and PostHook are the rendered hooks.
-	PreHook  []string `json:"pre_hook,omitempty"`
-	PostHook []string `json:"post_hook,omitempty"`
+	// PreHook and PostHook are the rendered hooks. They may hold secrets
+	// (hooks may read MARTLET_SECRET_* variables), so they are kept out of
+	// the JSON form; Config holds the hook templates.
+	PreHook  []string `json:"-"`
+	PostHook []string `json:"-"`
 	Checksum string   `json:"checksum"`
 	// MacrosUsed and VarsUsed record what the node's rendering read, so
 	// that state comparison sees a change in either.
@@ -135,9 +137,11 @@ type Manifest struct {
 	Target      TargetInfo `json:"target"`
 	GeneratedAt time.Time  `json:"generated_at"`
 	// Nodes are in dependency order.
-	Nodes      []*Node  `json:"nodes"`
-	OnRunStart []string `json:"on_run_start,omitempty"`
-	OnRunEnd   []string `json:"on_run_end,omitempty"`
+	Nodes []*Node `json:"nodes"`
+	// OnRunStart and OnRunEnd are the rendered project hooks, kept out of
+	// the JSON form for the same reason as a node's hooks.
+	OnRunStart []string `json:"-"`
+	OnRunEnd   []string `json:"-"`
 
 	byID  map[string]*Node
 	graph *dag.Graph

@@ -50,7 +50,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 // Run is Main with a caller's context.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	mask := newSecretMask()
+	stdout, stderr = mask.Writer(stdout), mask.Writer(stderr)
 	app := newApp(stdout, stderr)
+	app.Metadata = map[string]any{secretMaskKey: mask}
 	err := app.RunContext(ctx, append([]string{"martlet"}, normalizeArgs(app, args)...))
 	if err == nil {
 		return ExitOK
@@ -125,6 +128,9 @@ func setUsageHandler(cmd *ucli.Command) {
 		setUsageHandler(sub)
 	}
 }
+
+// secretMaskKey is where the app's metadata holds the secret mask.
+const secretMaskKey = "secretMask"
 
 // Version is martlet's version, set at build time with -ldflags.
 var Version = "0.1.0-dev"

@@ -89,6 +89,10 @@ func (s *session) execute(c *ucli.Context, mode runner.Mode, ids []string) error
 		Color:       s.color,
 	})
 	if results != nil {
+		mask := c.App.Metadata[secretMaskKey].(*secretMask)
+		for i := range results.Results {
+			results.Results[i].Message = mask.String(results.Results[i].Message)
+		}
 		if err := results.WriteJSON(filepath.Join(res.Project.Root, res.Project.Paths.Target, "run_results.json")); err != nil {
 			fmt.Fprintf(c.App.ErrWriter, "martlet: writing run_results.json: %v\n", err)
 		}
