@@ -45,7 +45,7 @@ func node(t *testing.T, m *manifest.Manifest, id string) *manifest.Node {
 
 func TestConfigPrecedence(t *testing.T) {
 	m := mustCompile(t, map[string]string{
-		"martlet.yml": "name: p\nmodels:\n  +materialized: view\n  +tags: [all]\n  marts:\n    +materialized: table\n    +schema: marts\n    +tags: [nightly]\n",
+		"martlet.yml":        "name: p\nmodels:\n  +materialized: view\n  +tags: [all]\n  marts:\n    +materialized: table\n    +schema: marts\n    +tags: [nightly]\n",
 		"models/marts/a.sql": "{{ config(materialized='incremental', unique_key=['x', 'y'], tags=['own']) }}select 1 as x, 2 as y",
 		"models/marts/b.sql": "select 1 as x",
 		"models/marts/c.sql": "select 1 as x",
@@ -76,9 +76,9 @@ func TestConfigPrecedence(t *testing.T) {
 
 func TestEphemeralInlining(t *testing.T) {
 	m := mustCompile(t, map[string]string{
-		"martlet.yml":  "name: p\n",
-		"models/e1.sql": "{{ config(materialized='ephemeral') }}select 1 as x",
-		"models/e2.sql": "{{ config(materialized='ephemeral') }}select x from {{ ref('e1') }}",
+		"martlet.yml":      "name: p\n",
+		"models/e1.sql":    "{{ config(materialized='ephemeral') }}select 1 as x",
+		"models/e2.sql":    "{{ config(materialized='ephemeral') }}select x from {{ ref('e1') }}",
 		"models/plain.sql": "select * from {{ ref('e2') }}",
 		"models/with.sql":  "-- leading comment\nWITH a AS (select 1 as y) select * from a, {{ ref('e1') }}",
 		"models/rec.sql":   "with recursive r as (select 1 as n union all select n + 1 from r where n < 3) select * from r, {{ ref('e2') }}",
@@ -104,7 +104,7 @@ func TestEphemeralInlining(t *testing.T) {
 
 func TestIncrementalRendering(t *testing.T) {
 	m := mustCompile(t, map[string]string{
-		"martlet.yml": "name: p\n",
+		"martlet.yml":  "name: p\n",
 		"models/i.sql": "{{ config(materialized='incremental') }}select 1 as x{% if is_incremental() %} where x > (select max(x) from {{ this }}){% endif %}",
 		"models/t.sql": "{{ config(materialized='table') }}select 1 as x{% if is_incremental() %} never{% endif %}",
 	})
@@ -141,9 +141,9 @@ models:
 `,
 	})
 	cases := map[string]string{
-		"test.p.unique_o_id":   "select id as unique_field, count(*) as n_records\nfrom \"main\".\"o\"\nwhere id is not null\ngroup by id\nhaving count(*) > 1",
-		"test.p.not_null_o_id": "select id\nfrom \"main\".\"o\"\nwhere id is null",
-		"test.p.accepted_values_o_s__a__b": "with all_values as (\n  select s as value_field, count(*) as n_records\n  from \"main\".\"o\"\n  group by s\n)\nselect *\nfrom all_values\nwhere value_field not in ('a', 'b')",
+		"test.p.unique_o_id":                      "select id as unique_field, count(*) as n_records\nfrom \"main\".\"o\"\nwhere id is not null\ngroup by id\nhaving count(*) > 1",
+		"test.p.not_null_o_id":                    "select id\nfrom \"main\".\"o\"\nwhere id is null",
+		"test.p.accepted_values_o_s__a__b":        "with all_values as (\n  select s as value_field, count(*) as n_records\n  from \"main\".\"o\"\n  group by s\n)\nselect *\nfrom all_values\nwhere value_field not in ('a', 'b')",
 		"test.p.relationships_o_cid__cid__ref_c_": "select child.cid as from_field\nfrom \"main\".\"o\" as child\nleft join \"main\".\"c\" as parent on child.cid = parent.cid\nwhere child.cid is not null and parent.cid is null",
 	}
 	for id, sql := range cases {

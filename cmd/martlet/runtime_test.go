@@ -53,8 +53,8 @@ func writeFiles(t *testing.T, files map[string]string) string {
 // martlet stops it, exits 130, and the table built before is intact.
 func TestInterruptCancelsQueries(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
-		"martlet.yml":  "name: ctrlc\nmodels:\n  +materialized: table\n",
-		"models/a.sql": "select 1 as x",
+		"martlet.yml":     "name: ctrlc\nmodels:\n  +materialized: table\n",
+		"models/a.sql":    "select 1 as x",
 		"models/slow.sql": "select count(*) as n from {{ ref('a') }}, range(100000000000)",
 	})
 	if _, stderr, code := martlet(t, dir, "run", "-s", "a"); code != 0 {
