@@ -157,7 +157,7 @@ type dispatcher struct {
 	failFast bool
 	workers  int
 	state    []nodeState
-	ready    positionHeap
+	ready    dag.MinHeap
 	jobs     chan int
 	results  chan result
 	// stopCause is set once no more nodes may start: CauseCancelled or
@@ -170,19 +170,19 @@ type dispatcher struct {
 func (d *dispatcher) dispatch(ctx context.Context) {
 	for pos, i := range d.nodes {
 		if d.pending[i] == 0 {
-			d.ready.push(pos)
+			d.ready.Push(pos)
 		}
 	}
 	running := 0
 	for {
-		for running < d.workers && d.ready.len() > 0 {
+		for running < d.workers && d.ready.Len() > 0 {
 			if d.stopCause == "" && ctx.Err() != nil {
 				d.stopCause = CauseCancelled
 			}
 			if d.stopCause != "" {
 				break
 			}
-			pos := d.ready.pop()
+			pos := d.ready.Pop()
 			d.state[d.nodes[pos]] = started
 			d.jobs <- pos
 			running++
@@ -228,7 +228,7 @@ func (d *dispatcher) finish(i int) {
 				continue
 			}
 			if pos := d.position[c]; pos >= 0 {
-				d.ready.push(pos)
+				d.ready.Push(pos)
 				continue
 			}
 			d.state[c] = finished

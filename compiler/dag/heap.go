@@ -1,16 +1,19 @@
-package scheduler
+package dag
 
-// positionHeap is a binary min-heap of run positions; popping yields the
-// ready node that comes earliest in the run's node list.
-type positionHeap struct {
+// MinHeap is a binary min-heap of ints: popping yields the smallest. The
+// graph orders nodes with it (the smallest index is the node added
+// earliest) and the scheduler its ready nodes (the smallest run position).
+type MinHeap struct {
 	items []int
 }
 
-func (h *positionHeap) len() int {
+// Len is the number of items.
+func (h *MinHeap) Len() int {
 	return len(h.items)
 }
 
-func (h *positionHeap) push(x int) {
+// Push adds x.
+func (h *MinHeap) Push(x int) {
 	h.items = append(h.items, x)
 	i := len(h.items) - 1
 	for i > 0 {
@@ -24,7 +27,8 @@ func (h *positionHeap) push(x int) {
 	h.items[i] = x
 }
 
-func (h *positionHeap) pop() int {
+// Pop removes and returns the smallest item; the heap must not be empty.
+func (h *MinHeap) Pop() int {
 	top := h.items[0]
 	last := len(h.items) - 1
 	x := h.items[last]
