@@ -32,12 +32,19 @@ func commands() []*ucli.Command {
 	}
 }
 
-func compileAction(c *ucli.Context) error {
+// compileAndSelect compiles the project and applies the selection.
+func compileAndSelect(c *ucli.Context) (*session, []string, error) {
 	s, err := newSession(c)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if _, err := s.selectNodes(c); err != nil {
+	ids, err := s.selectNodes(c)
+	return s, ids, err
+}
+
+func compileAction(c *ucli.Context) error {
+	s, _, err := compileAndSelect(c)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "Compiled %d nodes into %s\n", len(s.result.Manifest.Nodes), filepath.Join(s.result.Project.Paths.Target, "compiled"))
@@ -45,11 +52,7 @@ func compileAction(c *ucli.Context) error {
 }
 
 func lsAction(c *ucli.Context) error {
-	s, err := newSession(c)
-	if err != nil {
-		return err
-	}
-	ids, err := s.selectNodes(c)
+	s, ids, err := compileAndSelect(c)
 	if err != nil {
 		return err
 	}
@@ -74,11 +77,7 @@ func cleanAction(c *ucli.Context) error {
 
 func execAction(mode runner.Mode) ucli.ActionFunc {
 	return func(c *ucli.Context) error {
-		s, err := newSession(c)
-		if err != nil {
-			return err
-		}
-		ids, err := s.selectNodes(c)
+		s, ids, err := compileAndSelect(c)
 		if err != nil {
 			return err
 		}
