@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// emitter writes a Jinja expression as pongo2 expression source. pongo2
-// supplies names, function calls and short-circuit and/or; every Jinja
-// operator becomes a call of a helper from Globals so that it keeps
-// Jinja's semantics. The first error sticks.
+// emitter writes a Jinja expression as pongo2 expression source. Of
+// pongo2's expressions it uses literals, calls of helpers from Globals and
+// the short-circuit and/or; names, calls and every Jinja operator become
+// helper calls so that they keep Jinja's semantics. The first error sticks.
 type emitter struct {
 	b *buffer
 	// inLoop tells whether the expression is inside the body of a for loop,

@@ -35,7 +35,10 @@ var globals pongo2.Context
 // Globals returns the helper functions the translated source calls (__kw,
 // literal constructors, operators, filters, tests, ...) and Jinja's global
 // functions range, dict and namespace. The caller merges them into every
-// render context.
+// render context. Functions the caller adds are called like pongo2 calls
+// them: parameters of type *pongo2.Value get the template value, others the
+// Go value, a leading *pongo2.ExecutionContext parameter gets the context,
+// and a second result of type error fails the render.
 func Globals() pongo2.Context {
 	ctx := make(pongo2.Context, len(globals))
 	for k, v := range globals {

@@ -77,7 +77,7 @@ func (l *lexer) fail(pos int, msg string) {
 // lexTemplate splits src into segments. After a fatal error (an unclosed
 // tag, string or comment) the rest of the source is one segBroken segment.
 func lexTemplate(src string) ([]segment, []posError) {
-	l := &lexer{src: src, segs: make([]segment, 0, 64), toks: make([]token, 0, len(src)/4)}
+	l := &lexer{src: src, segs: make([]segment, 0, len(src)/32+16), toks: make([]token, 0, len(src)/16+16)}
 	i, textStart := 0, 0
 	for i < len(src) {
 		k := strings.IndexByte(src[i:], '{')

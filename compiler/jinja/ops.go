@@ -200,6 +200,12 @@ func equal(a, b any) bool {
 
 func equalAt(a, b any, depth int) bool {
 	a, b = unwrap(a), unwrap(b)
+	switch a.(type) {
+	case *List, *Dict:
+		if a == b {
+			return true
+		}
+	}
 	if depth > maxNesting {
 		return false
 	}

@@ -137,7 +137,7 @@ func TestRuntimeErrors(t *testing.T) {
 		{`{{ x|tojson }}`, "object of type Undefined is not JSON serializable"},
 		{`{{ undefined_fn() }}`, `"undefined_fn" is undefined`},
 		{`{% set xs = [] %}{% do xs.append(xs) %}{{ xs|tojson }}`, "circular reference detected"},
-		{`{% set xs = [] %}{% do xs.append(xs) %}{{ xs < xs }}`, "maximum recursion depth exceeded"},
+		{`{% set xs = [] %}{% do xs.append(xs) %}{% set ys = [] %}{% do ys.append(ys) %}{{ xs < ys }}`, "maximum recursion depth exceeded"},
 	}
 	for _, tc := range cases {
 		_, err := render(tc.src, renderContext())
@@ -185,8 +185,9 @@ func TestEvalExpr(t *testing.T) {
 }
 
 func TestSelfContainingList(t *testing.T) {
-	got, err := render(`{% set xs = [1] %}{% do xs.append(xs) %}{{ (xs|string)[:12] }} {{ xs == xs }} {{ xs|length }}`, nil)
-	if err != nil || got != "[1, [1, [1, [ False 2" {
+	// Rendered by Jinja2 3.1.
+	got, err := render(`{% set xs = [1] %}{% do xs.append(xs) %}{% set d = {} %}{% do d.update(me=d, l=xs) %}{{ xs }} {{ d }} {{ xs == xs }} {{ xs|length }}`, nil)
+	if err != nil || got != "[1, [...]] {'me': {...}, 'l': [1, [...]]} True 2" {
 		t.Errorf("rendered %q, %v", got, err)
 	}
 }

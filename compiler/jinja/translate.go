@@ -17,6 +17,11 @@ import (
 // line comes from the same input line, so pongo2's line numbers are the
 // original ones. CRLF line ends become LF and, as in Jinja, a single
 // trailing newline of the template is not rendered.
+//
+// The output is meant for ExtractMacros and then pongo2, rendered with
+// Globals() in the context. Names are read with __var and calls made with
+// __fn, so a function in the context is only called when the template
+// calls it; keyword arguments arrive as Kwarg values (see SplitArgs).
 func Translate(src string) (string, []*Error) {
 	if strings.Contains(src, "\r\n") {
 		src = strings.ReplaceAll(src, "\r\n", "\n")

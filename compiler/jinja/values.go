@@ -458,33 +458,50 @@ func formatFloat(f float64) string {
 // reprValue is Python's repr().
 func reprValue(v any) string {
 	var b strings.Builder
-	writeRepr(&b, v, 0)
+	writeRepr(&b, v, nil)
 	return b.String()
 }
 
-func writeRepr(b *strings.Builder, v any, depth int) {
-	if depth > maxNesting {
+// writeRepr writes the repr of v; path holds the lists and dicts being
+// written, so that one containing itself is written [...] as in Python.
+func writeRepr(b *strings.Builder, v any, path []any) {
+	v = unwrap(v)
+	switch v.(type) {
+	case *List, *Dict:
+		for _, o := range path {
+			if o == v {
+				if _, ok := v.(*List); ok {
+					b.WriteString("[...]")
+				} else {
+					b.WriteString("{...}")
+				}
+				return
+			}
+		}
+		path = append(path, v)
+	}
+	if len(path) > maxNesting {
 		b.WriteString("...")
 		return
 	}
-	switch x := unwrap(v).(type) {
+	switch x := v.(type) {
 	case nil:
 		b.WriteString("Undefined")
 	case string:
 		b.WriteString(reprString(x))
 	case *List:
-		writeSeq(b, "[", "]", *x, false, depth)
+		writeSeq(b, "[", "]", *x, false, path)
 	case Tuple:
-		writeSeq(b, "(", ")", x, len(x) == 1, depth)
+		writeSeq(b, "(", ")", x, len(x) == 1, append(path, nil))
 	case *Dict:
 		b.WriteByte('{')
 		for i, e := range x.entries {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeRepr(b, e.key, depth+1)
+			writeRepr(b, e.key, path)
 			b.WriteString(": ")
-			writeRepr(b, e.value, depth+1)
+			writeRepr(b, e.value, path)
 		}
 		b.WriteByte('}')
 	case NoneType, *Namespace, dictView, bool:
@@ -497,7 +514,7 @@ func writeRepr(b *strings.Builder, v any, depth int) {
 			for i := range items {
 				items[i] = rv.Index(i).Interface()
 			}
-			writeSeq(b, "[", "]", items, false, depth)
+			writeSeq(b, "[", "]", items, false, append(path, nil))
 		case reflect.Map:
 			keys := sortedMapKeys(rv)
 			b.WriteByte('{')
@@ -505,9 +522,9 @@ func writeRepr(b *strings.Builder, v any, depth int) {
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				writeRepr(b, k.Interface(), depth+1)
+				writeRepr(b, k.Interface(), path)
 				b.WriteString(": ")
-				writeRepr(b, rv.MapIndex(k).Interface(), depth+1)
+				writeRepr(b, rv.MapIndex(k).Interface(), append(path, nil))
 			}
 			b.WriteByte('}')
 		default:
@@ -516,13 +533,13 @@ func writeRepr(b *strings.Builder, v any, depth int) {
 	}
 }
 
-func writeSeq(b *strings.Builder, open, closing string, items []any, trailingComma bool, depth int) {
-	b.WriteString(open)
+func writeSeq(b *strings.Builder, opening, closing string, items []any, trailingComma bool, path []any) {
+	b.WriteString(opening)
 	for i, it := range items {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		writeRepr(b, it, depth+1)
+		writeRepr(b, it, path)
 	}
 	if trailingComma {
 		b.WriteByte(',')
