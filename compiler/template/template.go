@@ -163,7 +163,11 @@ func (e *Env) Render(t *Template, r Resolver) (Output, *diag.Diagnostic) {
 	out, err := t.tpl.Execute(ctx)
 	if err != nil {
 		if s.located != nil {
-			return Output{}, s.located
+			d := *s.located
+			if d.File != t.file {
+				d.Msg += " (rendering " + t.file + ")"
+			}
+			return Output{}, &d
 		}
 		return Output{}, pongoDiagnostic(t.file, err)
 	}

@@ -1,0 +1,148 @@
+package template
+
+import (
+	"strings"
+	"testing"
+
+	"martlet/compiler/project"
+)
+
+// fakeResolver answers node calls with fixed text and records configs.
+type fakeResolver struct {
+	config       map[string]any
+	incremental  bool
+	allowSecrets bool
+}
+
+func (f *fakeResolver) Ref(args []string) (any, error) {
+	return `"main"."` + args[len(args)-1] + `"`, nil
+}
+func (f *fakeResolver) Source(s, t string) (any, error) { return `"` + s + `"."` + t + `"`, nil }
+func (f *fakeResolver) Config(m map[string]any) error {
+	if f.config == nil {
+		f.config = map[string]any{}
+	}
+	for k, v := range m {
+		f.config[k] = v
+	}
+	return nil
+}
+func (f *fakeResolver) This() any           { return `"main"."self"` }
+func (f *fakeResolver) IsIncremental() bool { return f.incremental }
+func (f *fakeResolver) AllowSecrets() bool  { return f.allowSecrets }
+
+const macroFile = `{% macro cents(col, scale=2) %}round({{ col }} * 100, {{ scale }}){% endmacro %}
+{% macro pick(xs) %}{{ return(xs[1]) }}{% endmacro %}
+{% macro default__now() %}now(){% endmacro %}
+{% macro deep(n) %}{{ deep(n + 1) }}{% endmacro %}
+{% macro broken() %}
+  {{ ref("x") }} {{ var("missing") }}
+{% endmacro %}`
+
+func newEnv(t *testing.T) *Env {
+	t.Helper()
+	env, ds := NewEnv(map[string]any{"days": int64(3), "kinds": []any{"a", "b"}},
+		project.Target{Name: "dev", Type: "duckdb", Schema: "main", Threads: 4},
+		[]project.File{{Path: "macros/m.sql", Data: []byte(macroFile)}})
+	if len(ds) > 0 {
+		t.Fatalf("macros: %v", ds)
+	}
+	return env
+}
+
+func render(t *testing.T, env *Env, src string, r *fakeResolver) (string, string) {
+	t.Helper()
+	tmpl, ds := env.Parse("models/m.sql", src)
+	if len(ds) > 0 {
+		return "", ds[0].Error()
+	}
+	out, d := env.Render(tmpl, r)
+	if d != nil {
+		return "", d.Error()
+	}
+	return out.SQL, ""
+}
+
+func TestRender(t *testing.T) {
+	env := newEnv(t)
+	cases := []struct{ name, src, want string }{
+		{"ref and source", `select * from {{ ref("a") }} join {{ source("raw", "e") }}`, `select * from "main"."a" join "raw"."e"`},
+		{"macro default argument", `{{ cents("p") }}`, `round(p * 100, 2)`},
+		{"macro keyword argument", `{{ cents("p", scale=0) }}`, `round(p * 100, 0)`},
+		{"macro return", `{{ pick(["x", "y"]) }}`, `y`},
+		{"list var in for with loop.last", `{% for k in var("kinds") %}{{ k }}{% if not loop.last %},{% endif %}{% endfor %}`, `a,b`},
+		{"var default", `{{ var("absent", 7) }}`, `7`},
+		{"target", `{{ target.name }}.{{ target.schema }}.{{ target.type }}`, `dev.main.duckdb`},
+		{"this", `{{ this }}`, `"main"."self"`},
+		{"dispatch", `{{ adapter.dispatch("now")() }}`, `now()`},
+		{"dbt namespace", `{{ dbt.cents("q") }}`, `round(q * 100, 2)`},
+		{"no html escaping", `{{ "<a & 'b'>" }}`, `<a & 'b'>`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := render(t, env, c.src, &fakeResolver{})
+			if err != "" || got != c.want {
+				t.Errorf("got %q (error %q), want %q", got, err, c.want)
+			}
+		})
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	env := newEnv(t)
+	cases := []struct{ name, src, want string }{
+		{"missing var", "select\n  {{ var('nope') }}", `models/m.sql:2:6: var "nope" is not defined`},
+		{"missing env var", `{{ env_var("MARTLET_TEST_UNSET_VAR") }}`, `models/m.sql:1:4: environment variable MARTLET_TEST_UNSET_VAR is not set`},
+		{"secret in model", `{{ env_var("MARTLET_SECRET_X", "d") }}`, `may be used only in targets and hooks`},
+		{"unknown macro", `{{ nope_macro(1) }}`, `models/m.sql:1:4: "nope_macro" is undefined`},
+		{"error inside a macro names the macro file", `{{ broken() }}`, `macros/m.sql:6:`},
+		{"too many arguments", `{{ cents(1, 2, 3) }}`, `macro cents takes 2 arguments, got 3`},
+		{"unknown keyword", `{{ cents(1, digits=2) }}`, `macro cents has no parameter "digits"`},
+		{"recursion", `{{ deep(0) }}`, `recurses more than 100 levels deep`},
+		{"template syntax", "select 1\n{% if x %}", `models/m.sql:2:`},
+		{"loop outside a loop", `{{ loop.index }}`, `models/m.sql:1:4: "loop.index" outside of a for loop body`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := render(t, env, c.src, &fakeResolver{})
+			if !strings.Contains(err, c.want) {
+				t.Errorf("error %q, want it to contain %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestConfigAndIncremental(t *testing.T) {
+	env := newEnv(t)
+	r := &fakeResolver{incremental: true}
+	got, err := render(t, env, `{{ config(materialized="incremental", unique_key=["a", "b"]) }}x{% if is_incremental() %} y{% endif %}`, r)
+	if err != "" || got != "x y" {
+		t.Fatalf("got %q %q", got, err)
+	}
+	keys, ok := r.config["unique_key"].([]any)
+	if !ok || len(keys) != 2 || keys[0] != "a" || keys[1] != "b" || r.config["materialized"] != "incremental" {
+		t.Errorf("config: %#v", r.config)
+	}
+}
+
+func TestUsedMacrosAndVars(t *testing.T) {
+	env := newEnv(t)
+	tmpl, _ := env.Parse("models/m.sql", `{{ cents("p") }} {{ var("days") }}`)
+	out, d := env.Render(tmpl, &fakeResolver{})
+	if d != nil {
+		t.Fatal(d)
+	}
+	if strings.Join(out.MacrosUsed, ",") != "cents" || strings.Join(out.VarsUsed, ",") != "days" {
+		t.Errorf("used: %v %v", out.MacrosUsed, out.VarsUsed)
+	}
+}
+
+func TestDuplicateMacro(t *testing.T) {
+	_, ds := NewEnv(nil, project.Target{Type: "duckdb"}, []project.File{
+		{Path: "macros/a.sql", Data: []byte("{% macro m() %}1{% endmacro %}")},
+		{Path: "macros/b.sql", Data: []byte("\n{% macro m() %}2{% endmacro %}")},
+	})
+	if len(ds) != 1 || !strings.Contains(ds[0].Error(), `macros/b.sql:2:1: macro "m" is defined twice (also in macros/a.sql:1)`) {
+		t.Errorf("got %v", ds)
+	}
+}
