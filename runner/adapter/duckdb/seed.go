@@ -97,6 +97,12 @@ func (a *Adapter) seedError(ctx context.Context, csvPath string, loadErr error) 
 		return &adapter.SeedError{Path: csvPath, Line: line, Msg: msg}
 	}
 	if m := missingColumns.FindStringSubmatch(text); m != nil {
+		// DuckDB's sniffer also says this when a malformed row made it
+		// misread the header: name that row if there is one.
+		var rowErr *adapter.SeedError
+		if errors.As(a.locateMalformedRow(ctx, csvPath, loadErr), &rowErr) && rowErr.Line > 1 {
+			return rowErr
+		}
 		return &adapter.SeedError{Path: csvPath, Line: 1, Msg: "column_types names columns missing from the header: " + m[1]}
 	}
 	if strings.Contains(text, "Error when sniffing file") {

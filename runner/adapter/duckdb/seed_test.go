@@ -177,6 +177,10 @@ func TestLoadSeedMalformed(t *testing.T) {
 			"column_types names a missing column", "id,name\n1,a\n", map[string]string{"nope": "INTEGER"},
 			1, `column_types names columns missing from the header: "nope"`,
 		},
+		{
+			"ragged row with column_types", "id,code\n1,007\n2,008\n3,009,extra\n", map[string]string{"code": "VARCHAR"},
+			4, "expected 2 fields, found 3",
+		},
 		{"empty file", "", nil, 1, "empty file: a header row is required"},
 	}
 	for _, tt := range tests {
