@@ -12,6 +12,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -37,6 +40,21 @@ type Options struct {
 	Threads int
 	// SkipSQLCheck turns off the syntax check of compiled SQL.
 	SkipSQLCheck bool
+	// Defer, when set, resolves refs to unselected nodes to the relations
+	// of a state manifest (dbt's --defer --state DIR).
+	Defer *Defer
+}
+
+// Defer says how --defer resolves refs: a ref to a node that Select does
+// not pick, and that Exists says is not built in this target, becomes the
+// relation the State manifest recorded for it.
+type Defer struct {
+	State *manifest.Manifest
+	// Select returns the IDs the command selects from the fresh manifest.
+	Select func(*manifest.Manifest) []string
+	// Exists reports whether a relation is built in the target; nil means
+	// nothing is.
+	Exists func(manifest.Relation) bool
 }
 
 // Result is the outcome of a compile.
@@ -70,7 +88,11 @@ type compilation struct {
 	ephemeralSQL  map[string]string
 	ephemeralDeps map[string][]string
 	// rendered holds the placeholder SQL of each rendered node.
-	rendered map[string]*renderedNode
+	rendered       map[string]*renderedNode
+	macroChecksums map[string]string
+	// deferred maps nodes whose refs resolve to a state manifest's
+	// relation (--defer) to that relation.
+	deferred map[string]manifest.Relation
 	// cyclic is set when the graph has a cycle: nodes are then in no
 	// dependency order and their SQL is not checked.
 	cyclic bool
@@ -119,10 +141,15 @@ func Compile(opts Options) (*Result, error) {
 	if !opts.SkipSQLCheck && !c.cyclic {
 		c.checkSQL()
 	}
-	for _, n := range c.order {
+	c.macroChecksums = env.MacroChecksums()
+	parallel(c.order, func(n *manifest.Node) {
 		n.Checksum = c.checksum(n)
-	}
+	})
 	res.Manifest = manifest.New(p.Name, manifest.TargetInfo{Name: target.Name, Type: target.Type, Schema: target.Schema}, c.order, g)
+	res.Manifest.Macros = c.macroChecksums
+	if opts.Defer != nil && !c.ds.HasErrors() {
+		c.applyDefer(res.Manifest, opts.Defer)
+	}
 	res.Manifest.OnRunStart = c.renderProjectHooks("on-run-start", p.OnRunStart)
 	res.Manifest.OnRunEnd = c.renderProjectHooks("on-run-end", p.OnRunEnd)
 	return finish(res, c.ds)
@@ -244,6 +271,29 @@ func (c *compilation) substituteAll() {
 	}
 }
 
+// applyDefer points refs to unselected nodes that are not built in this
+// target at their relations in the state manifest, and compiles again.
+func (c *compilation) applyDefer(m *manifest.Manifest, d *Defer) {
+	selected := map[string]bool{}
+	for _, id := range d.Select(m) {
+		selected[id] = true
+	}
+	c.deferred = map[string]manifest.Relation{}
+	for _, n := range c.order {
+		if selected[n.ID] || n.Relation == (manifest.Relation{}) || (n.Kind != manifest.Model && n.Kind != manifest.Seed && n.Kind != manifest.Snapshot) {
+			continue
+		}
+		old := d.State.Node(n.ID)
+		if old == nil || old.Relation == (manifest.Relation{}) || (d.Exists != nil && d.Exists(n.Relation)) {
+			continue
+		}
+		c.deferred[n.ID] = old.Relation
+	}
+	if len(c.deferred) > 0 {
+		c.substituteAll()
+	}
+}
+
 // checkSQL checks the syntax of every compiled model and test with the
 // target's own grammar. An error names the source file at the line whose
 // text the compiled line came from, when that line is found there, and the
@@ -306,23 +356,27 @@ func sourcePosition(raw, compiled string, line, col int) (int, int) {
 }
 
 // checksum fingerprints what makes a node's build differ: its SQL with
-// whitespace folded, its configuration, and the vars it reads.
+// comments and whitespace folded, its configuration, the vars it reads,
+// the definitions of the macros it calls, and a seed's file content.
 func (c *compilation) checksum(n *manifest.Node) string {
 	h := sha256.New()
-	h.Write([]byte(normalizeSQL(n.RawSQL)))
+	h.Write([]byte(manifest.NormalizeSQL(n.RawSQL)))
 	cfg, _ := json.Marshal(n.Config)
 	h.Write(cfg)
 	for _, v := range n.VarsUsed {
 		val, _ := json.Marshal(c.project.Vars[v])
 		fmt.Fprintf(h, "\x00var %s=%s", v, val)
 	}
+	for _, m := range n.MacrosUsed {
+		fmt.Fprintf(h, "\x00macro %s=%s", m, c.macroChecksums[m])
+	}
+	if n.SeedPath != "" {
+		if f, err := os.Open(filepath.Join(c.project.Root, filepath.FromSlash(n.SeedPath))); err == nil {
+			io.Copy(h, f)
+			f.Close()
+		}
+	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// normalizeSQL folds runs of whitespace so formatting-only edits do not
-// change a checksum.
-func normalizeSQL(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }
 
 func (c *compilation) refCandidates() []string {

@@ -203,3 +203,40 @@ func TestSourcePosition(t *testing.T) {
 		t.Errorf("an ambiguous line must not be guessed: %d:%d", l, c)
 	}
 }
+
+func TestChecksumFollowsMacrosVarsAndSeeds(t *testing.T) {
+	base := map[string]string{
+		"martlet.yml":      "name: p\nvars: {n: 1}\n",
+		"macros/m.sql":     "{% macro double(x) %}{{ x }} * 2{% endmacro %}",
+		"seeds/s.csv":      "a\n1\n",
+		"models/m.sql":     "select {{ double('a') }}, {{ var('n') }} from {{ ref('s') }} -- note",
+		"models/plain.sql": "select 1 as x",
+	}
+	sums := func(edit map[string]string) (model, plain, seed string) {
+		files := map[string]string{}
+		for k, v := range base {
+			files[k] = v
+		}
+		for k, v := range edit {
+			files[k] = v
+		}
+		m := mustCompile(t, files)
+		return node(t, m, "model.p.m").Checksum, node(t, m, "model.p.plain").Checksum, node(t, m, "seed.p.s").Checksum
+	}
+	m0, p0, s0 := sums(nil)
+	for _, tc := range []struct {
+		name                      string
+		edit                      map[string]string
+		model, plain, seedChanges bool
+	}{
+		{"comment only", map[string]string{"models/m.sql": "select {{ double('a') }}, {{ var('n') }} from {{ ref('s') }} -- other /* x */"}, false, false, false},
+		{"macro body", map[string]string{"macros/m.sql": "{% macro double(x) %}{{ x }} * 3{% endmacro %}"}, true, false, false},
+		{"var value", map[string]string{"martlet.yml": "name: p\nvars: {n: 2}\n"}, true, false, false},
+		{"seed rows", map[string]string{"seeds/s.csv": "a\n2\n"}, false, false, true},
+	} {
+		m, p, s := sums(tc.edit)
+		if (m != m0) != tc.model || (p != p0) != tc.plain || (s != s0) != tc.seedChanges {
+			t.Errorf("%s: model changed %v, plain changed %v, seed changed %v", tc.name, m != m0, p != p0, s != s0)
+		}
+	}
+}

@@ -121,6 +121,8 @@ func (c *compilation) substitute(sql string) (string, []string) {
 		case n.Ephemeral():
 			b.WriteString(cteName(n.Name))
 			ephemerals = append(ephemerals, id)
+		case c.deferred[id] != (manifest.Relation{}):
+			b.WriteString(c.deferred[id].String())
 		default:
 			b.WriteString(n.Relation.String())
 		}

@@ -40,6 +40,15 @@ func TestScripts(t *testing.T) {
 
 func runMartlet(ts *testscript.TestScript, neg bool, args []string) {
 	var stdout, stderr bytes.Buffer
+	// The CLI runs in this process, whose working directory is not the
+	// script's: directory arguments are made absolute as a shell would
+	// resolve them.
+	args = append([]string(nil), args...)
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == "--state" {
+			args[i+1] = ts.MkAbs(args[i+1])
+		}
+	}
 	full := append([]string{"--project-dir", ts.MkAbs("."), "--no-color"}, args...)
 	code := cli.Run(context.Background(), full, &stdout, &stderr)
 	ts.Stdout().Write(stdout.Bytes())

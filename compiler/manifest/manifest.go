@@ -138,6 +138,8 @@ type Manifest struct {
 	GeneratedAt time.Time  `json:"generated_at"`
 	// Nodes are in dependency order.
 	Nodes []*Node `json:"nodes"`
+	// Macros maps every project macro to the checksum of its definition.
+	Macros map[string]string `json:"macros,omitempty"`
 	// OnRunStart and OnRunEnd are the rendered project hooks, kept out of
 	// the JSON form for the same reason as a node's hooks.
 	OnRunStart []string `json:"-"`

@@ -7,7 +7,10 @@
 package template
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -16,6 +19,7 @@ import (
 
 	"martlet/compiler/diag"
 	"martlet/compiler/jinja"
+	"martlet/compiler/manifest"
 	"martlet/compiler/project"
 )
 
@@ -141,6 +145,21 @@ func (e *Env) Parse(file, src string) (*Template, diag.List) {
 	}
 	t.tpl = tpl
 	return t, ds
+}
+
+// MacroChecksums maps every project macro to a checksum of its
+// definition (parameters and body, comments and whitespace folded).
+func (e *Env) MacroChecksums() map[string]string {
+	out := make(map[string]string, len(e.macros))
+	for name, m := range e.macros {
+		h := sha256.New()
+		for _, p := range m.Params {
+			fmt.Fprintf(h, "%s=%s;", p.Name, p.Default)
+		}
+		h.Write([]byte(manifest.NormalizeSQL(m.Body)))
+		out[name] = hex.EncodeToString(h.Sum(nil))
+	}
+	return out
 }
 
 // HasMacro reports whether the project defines a macro of that name.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,10 +17,14 @@ var (
 	excludeFlag     = &ucli.StringSliceFlag{Name: "exclude", Usage: "nodes to leave out"}
 	fullRefreshFlag = &ucli.BoolFlag{Name: "full-refresh", Usage: "rebuild incremental models from scratch"}
 	failFastFlag    = &ucli.BoolFlag{Name: "fail-fast", Usage: "stop at the first failure"}
+	stateFlag       = &ucli.StringFlag{Name: "state", Usage: "a directory holding the manifest.json of an earlier build, for state: selection and --defer"}
+	deferFlag       = &ucli.BoolFlag{Name: "defer", Usage: "resolve refs to unselected models to their relations in the --state manifest"}
+	resourceType    = &ucli.StringSliceFlag{Name: "resource-type", Usage: "only nodes of these types: model, seed, test, snapshot, source"}
+	outputFlag      = &ucli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", Usage: "text or json"}
 )
 
 func commands() []*ucli.Command {
-	selection := []ucli.Flag{selectFlag, excludeFlag}
+	selection := []ucli.Flag{selectFlag, excludeFlag, stateFlag, deferFlag, resourceType}
 	execution := append([]ucli.Flag{fullRefreshFlag, failFastFlag}, selection...)
 	return []*ucli.Command{
 		{Name: "compile", Usage: "render and check every model; write target/compiled and target/manifest.json", Flags: selection, Action: compileAction},
@@ -27,7 +32,7 @@ func commands() []*ucli.Command {
 		{Name: "run", Usage: "materialize models in dependency order", Flags: execution, Action: execAction(runner.ModeRun)},
 		{Name: "test", Usage: "run data tests", Flags: execution, Action: execAction(runner.ModeTest)},
 		{Name: "build", Usage: "seed, run and test in dependency order", Flags: execution, Action: execAction(runner.ModeBuild)},
-		{Name: "ls", Aliases: []string{"list"}, Usage: "print the selected nodes in dependency order", Flags: selection, Action: lsAction},
+		{Name: "ls", Aliases: []string{"list"}, Usage: "print the selected nodes in dependency order", Flags: append([]ucli.Flag{outputFlag}, selection...), Action: lsAction},
 		{Name: "clean", Usage: "remove the target directory", Action: cleanAction},
 	}
 }
@@ -38,8 +43,7 @@ func compileAndSelect(c *ucli.Context) (*session, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	ids, err := s.selectNodes(c)
-	return s, ids, err
+	return s, s.selected, nil
 }
 
 func compileAction(c *ucli.Context) error {
@@ -52,14 +56,40 @@ func compileAction(c *ucli.Context) error {
 }
 
 func lsAction(c *ucli.Context) error {
+	format := c.String("output")
+	if format != "text" && format != "json" {
+		return usageErrorf("martlet ls: --output must be text or json, not %q", format)
+	}
 	s, ids, err := compileAndSelect(c)
 	if err != nil {
 		return err
 	}
+	enc := json.NewEncoder(c.App.Writer)
 	for _, id := range ids {
-		fmt.Fprintln(c.App.Writer, s.result.Manifest.Node(id).Name)
+		n := s.result.Manifest.Node(id)
+		if format == "text" {
+			fmt.Fprintln(c.App.Writer, n.Name)
+			continue
+		}
+		if err := enc.Encode(lsEntry{
+			Name: n.Name, UniqueID: n.ID, ResourceType: string(n.Kind), Path: n.Path,
+			Materialized: n.Config.Materialized, Tags: n.Config.Tags, DependsOn: n.DependsOn,
+		}); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// lsEntry is one line of `ls --output json`.
+type lsEntry struct {
+	Name         string   `json:"name"`
+	UniqueID     string   `json:"unique_id"`
+	ResourceType string   `json:"resource_type"`
+	Path         string   `json:"path"`
+	Materialized string   `json:"materialized,omitempty"`
+	Tags         []string `json:"tags"`
+	DependsOn    []string `json:"depends_on"`
 }
 
 func cleanAction(c *ucli.Context) error {

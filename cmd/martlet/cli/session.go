@@ -10,27 +10,55 @@ import (
 
 	"martlet/compiler"
 	"martlet/compiler/diag"
+	"martlet/compiler/manifest"
 	"martlet/compiler/selector"
 	"martlet/runner"
 	"martlet/runner/adapter"
 	"martlet/runner/adapter/duckdb"
 )
 
-// session is one command's compiled project.
+// session is one command's compiled project and selection.
 type session struct {
-	result *compiler.Result
-	color  bool
+	result   *compiler.Result
+	selected []string
+	color    bool
 }
 
 // newSession compiles the project, prints its diagnostics, writes the
-// compiled files and the manifest, and fails with exit 1 on any error.
+// compiled files and the manifest, and applies the selection. It fails
+// with exit 1 on any project error and exit 2 on a bad selection.
 func newSession(c *ucli.Context) (*session, error) {
-	res, err := compiler.Compile(compiler.Options{
+	var state *manifest.Manifest
+	if dir := c.String("state"); dir != "" {
+		m, err := manifest.Read(filepath.Join(dir, "manifest.json"))
+		if err != nil {
+			return nil, usageErrorf("martlet: --state %s: %v", dir, err)
+		}
+		state = m
+	}
+	if c.Bool("defer") && state == nil {
+		return nil, usageErrorf("martlet: --defer needs --state DIR (the manifest of the build to defer to)")
+	}
+	types := make([]manifest.Kind, 0, len(c.StringSlice("resource-type")))
+	for _, t := range c.StringSlice("resource-type") {
+		types = append(types, manifest.Kind(t))
+	}
+	var selectDiags diag.List
+	var selected []string
+	selectNodes := func(m *manifest.Manifest) []string {
+		selected, selectDiags = selector.SelectWith(m, c.StringSlice("select"), c.StringSlice("exclude"), selector.Options{State: state, ResourceTypes: types})
+		return selected
+	}
+	opts := compiler.Options{
 		ProjectDir: c.String("project-dir"),
 		Target:     c.String("target"),
 		Vars:       c.String("vars"),
 		Threads:    c.Int("threads"),
-	})
+	}
+	if c.Bool("defer") {
+		opts.Defer = &compiler.Defer{State: state, Select: selectNodes}
+	}
+	res, err := compiler.Compile(opts)
 	printDiagnostics(c, res.Diagnostics)
 	if err != nil {
 		if werr := res.WriteCompiled(); werr != nil {
@@ -42,7 +70,14 @@ func newSession(c *ucli.Context) (*session, error) {
 	if err := res.WriteArtifacts(); err != nil {
 		return nil, &exitError{code: ExitFailure, msg: fmt.Sprintf("martlet: writing artifacts: %v", err)}
 	}
-	return &session{result: res, color: useColor(c)}, nil
+	if opts.Defer == nil {
+		selectNodes(res.Manifest)
+	}
+	printDiagnostics(c, selectDiags)
+	if selectDiags.HasErrors() {
+		return nil, &exitError{code: ExitUsage}
+	}
+	return &session{result: res, selected: selected, color: useColor(c)}, nil
 }
 
 func printDiagnostics(c *ucli.Context, ds diag.List) {
@@ -56,16 +91,6 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// selectNodes applies --select and --exclude.
-func (s *session) selectNodes(c *ucli.Context) ([]string, error) {
-	ids, ds := selector.Select(s.result.Manifest, c.StringSlice("select"), c.StringSlice("exclude"))
-	printDiagnostics(c, ds)
-	if ds.HasErrors() {
-		return nil, &exitError{code: ExitUsage}
-	}
-	return ids, nil
 }
 
 // execute runs the selected nodes on the target and writes run_results.json.
