@@ -67,6 +67,9 @@ type Result struct {
 	Manifest *manifest.Manifest
 	// Diagnostics holds every error and warning, sorted by place.
 	Diagnostics diag.List
+
+	// compilation is kept to render SQL given on the command line.
+	compilation *compilation
 }
 
 // compilation is the state of one compile in progress.
@@ -130,6 +133,7 @@ func Compile(opts Options) (*Result, error) {
 		nodes: map[string]*manifest.Node{}, refNames: map[string]string{}, sources: map[string]*manifest.Node{},
 		ephemeralSQL: map[string]string{}, ephemeralDeps: map[string][]string{}, rendered: map[string]*renderedNode{},
 	}
+	res.compilation = c
 	c.declareSources()
 	c.declareSeeds()
 	c.declareModels()
@@ -153,6 +157,27 @@ func Compile(opts Options) (*Result, error) {
 	res.Manifest.OnRunStart = c.renderProjectHooks("on-run-start", p.OnRunStart)
 	res.Manifest.OnRunEnd = c.renderProjectHooks("on-run-end", p.OnRunEnd)
 	return finish(res, c.ds)
+}
+
+// RenderInline renders SQL given on the command line (show --inline) as
+// if it were a model: refs and sources resolve to relations and ephemeral
+// models are inlined. Its diagnostics name the file "<inline>".
+func (r *Result) RenderInline(sql string) (string, diag.List) {
+	c := r.compilation
+	if c == nil {
+		return "", diag.List{diag.At("<inline>", 0, 0, "the project did not compile")}
+	}
+	n := &manifest.Node{ID: "inline", Name: "inline", Kind: manifest.Model, Path: "<inline>"}
+	tmpl, ds := c.env.Parse(n.Path, sql)
+	if len(ds) > 0 {
+		return "", ds
+	}
+	out, d := c.env.Render(tmpl, &nodeResolver{c: c, node: n, deps: map[string]bool{}, configAllowed: true})
+	if d != nil {
+		return "", diag.List{d}
+	}
+	rendered, eph := c.substitute(out.SQL)
+	return c.inlineEphemerals(rendered, eph), nil
 }
 
 func finish(res *Result, ds diag.List) (*Result, error) {

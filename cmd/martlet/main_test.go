@@ -41,15 +41,19 @@ func TestScripts(t *testing.T) {
 func runMartlet(ts *testscript.TestScript, neg bool, args []string) {
 	var stdout, stderr bytes.Buffer
 	// The CLI runs in this process, whose working directory is not the
-	// script's: directory arguments are made absolute as a shell would
-	// resolve them.
-	args = append([]string(nil), args...)
-	for i := 0; i+1 < len(args); i++ {
-		if args[i] == "--state" {
-			args[i+1] = ts.MkAbs(args[i+1])
+	// script's: the script's directory (or its -C, resolved there) is the
+	// project directory.
+	dir := ts.MkAbs(".")
+	rest := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		if (args[i] == "-C" || args[i] == "--project-dir") && i+1 < len(args) {
+			dir = ts.MkAbs(args[i+1])
+			i++
+			continue
 		}
+		rest = append(rest, args[i])
 	}
-	full := append([]string{"--project-dir", ts.MkAbs("."), "--no-color"}, args...)
+	full := append([]string{"--project-dir", dir, "--no-color"}, rest...)
 	code := cli.Run(context.Background(), full, &stdout, &stderr)
 	ts.Stdout().Write(stdout.Bytes())
 	ts.Stderr().Write(stderr.Bytes())

@@ -13,15 +13,15 @@ import (
 
 // The targets of issue 5.
 const (
-	compileTarget   = 2 * time.Second
-	compileRSS      = 1 << 30
-	runRatioTarget  = 1.25
-	threadsNoise    = 1.05 // --threads 4 may be this much slower than 1 and still pass
-	lsTarget        = 100 * time.Millisecond
-	seedTarget      = 3 * time.Second
-	runSeedRows     = 1000 // rows of each seed, and so of each table, in the run project
-	synthSeed       = 1
-	compileTablesEv = 10
+	compileTarget      = 2 * time.Second
+	compileRSS         = 1 << 30
+	runRatioTarget     = 1.25
+	threadsNoise       = 1.05 // --threads 4 may be this much slower than 1 and still pass
+	lsTarget           = 100 * time.Millisecond
+	seedTarget         = 3 * time.Second
+	runSeedRows        = 1000 // rows of each seed, and so of each table, in the run project
+	synthSeed          = 1
+	compileTablesEvery = 10
 )
 
 // checker holds what the checks share.
@@ -46,7 +46,7 @@ func (c *checker) martlet(dir string, args ...string) (sample, error) {
 func (c *checker) compile() ([]result, error) {
 	dir := filepath.Join(c.tmp, "compile")
 	opts := synth.Defaults()
-	opts.Models, opts.Seed, opts.TablesEvery, opts.TestsPerModel = c.cfg.models, synthSeed, compileTablesEv, c.cfg.testsPerModel
+	opts.Models, opts.Seed, opts.TablesEvery, opts.TestsPerModel = c.cfg.models, synthSeed, compileTablesEvery, c.cfg.testsPerModel
 	if err := synth.Write(dir, opts); err != nil {
 		return nil, err
 	}

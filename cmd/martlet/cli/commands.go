@@ -25,7 +25,7 @@ var (
 
 func commands() []*ucli.Command {
 	selection := []ucli.Flag{selectFlag, excludeFlag, stateFlag, deferFlag, resourceType}
-	execution := append([]ucli.Flag{fullRefreshFlag, failFastFlag}, selection...)
+	execution := append([]ucli.Flag{fullRefreshFlag, failFastFlag, watchFlag}, selection...)
 	return []*ucli.Command{
 		{Name: "compile", Usage: "render and check every model; write target/compiled and target/manifest.json", Flags: selection, Action: compileAction},
 		{Name: "seed", Usage: "load seeds", Flags: execution, Action: execAction(runner.ModeSeed)},
@@ -33,6 +33,9 @@ func commands() []*ucli.Command {
 		{Name: "test", Usage: "run data tests", Flags: execution, Action: execAction(runner.ModeTest)},
 		{Name: "build", Usage: "seed, run and test in dependency order", Flags: execution, Action: execAction(runner.ModeBuild)},
 		{Name: "ls", Aliases: []string{"list"}, Usage: "print the selected nodes in dependency order", Flags: append([]ucli.Flag{outputFlag}, selection...), Action: lsAction},
+		showCommand(),
+		initCommand(),
+		debugCommand(),
 		{Name: "clean", Usage: "remove the target directory", Action: cleanAction},
 	}
 }
@@ -107,6 +110,9 @@ func cleanAction(c *ucli.Context) error {
 
 func execAction(mode runner.Mode) ucli.ActionFunc {
 	return func(c *ucli.Context) error {
+		if c.Bool("watch") {
+			return watch(c, mode)
+		}
 		s, ids, err := compileAndSelect(c)
 		if err != nil {
 			return err

@@ -11,11 +11,22 @@ import (
 	"martlet/compiler"
 	"martlet/compiler/diag"
 	"martlet/compiler/manifest"
+	"martlet/compiler/project"
 	"martlet/compiler/selector"
 	"martlet/runner"
 	"martlet/runner/adapter"
 	"martlet/runner/adapter/duckdb"
 )
+
+// inProjectDir resolves a relative path given on the command line against
+// --project-dir: -C DIR works as if martlet were started in DIR, as with
+// git -C and make -C.
+func inProjectDir(c *ucli.Context, path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(c.String("project-dir"), path)
+}
 
 // session is one command's compiled project and selection.
 type session struct {
@@ -30,7 +41,7 @@ type session struct {
 func newSession(c *ucli.Context) (*session, error) {
 	var state *manifest.Manifest
 	if dir := c.String("state"); dir != "" {
-		m, err := manifest.Read(filepath.Join(dir, "manifest.json"))
+		m, err := manifest.Read(filepath.Join(inProjectDir(c, dir), "manifest.json"))
 		if err != nil {
 			return nil, usageErrorf("martlet: --state %s: %v", dir, err)
 		}
@@ -136,12 +147,16 @@ func (s *session) execute(c *ucli.Context, mode runner.Mode, ids []string) error
 
 // openAdapter connects to the session's target.
 func (s *session) openAdapter() (adapter.Adapter, error) {
-	t := s.result.Target
+	return openAdapter(s.result.Project.Root, s.result.Target)
+}
+
+// openAdapter connects to target t of the project at root.
+func openAdapter(root string, t project.Target) (adapter.Adapter, error) {
 	switch t.Type {
 	case "duckdb":
 		path := t.Path
 		if path != ":memory:" && path != "" && !filepath.IsAbs(path) {
-			path = filepath.Join(s.result.Project.Root, path)
+			path = filepath.Join(root, path)
 		}
 		return duckdb.Open(path, t.Threads)
 	}
