@@ -146,16 +146,18 @@ func (e *emitter) checkName(n *nameNode) bool {
 
 // boolExpr writes n where only its truth matters (if conditions, not,
 // the condition of an inline if): and/or stay pongo2's short-circuit
-// operators and every operand is made a Go bool.
+// operators and every operand is made a Go bool. The whole and/or is
+// parenthesized, because pongo2 parses "a or b and c" as "a or (b and c)"
+// and the caller may continue the expression with its own and/or.
 func (e *emitter) boolExpr(n node) {
 	switch n := n.(type) {
 	case *binNode:
 		if n.op == "and" || n.op == "or" {
-			e.w("(")
+			e.w("((")
 			e.boolExpr(n.l)
 			e.w(") " + n.op + " (")
 			e.boolExpr(n.r)
-			e.w(")")
+			e.w("))")
 			return
 		}
 	case *unaryNode:
@@ -204,6 +206,18 @@ func (e *emitter) constant(n *constNode) {
 // cannot hold a newline, so such strings are joined by __lines at render
 // time.
 func writePongoString(b *buffer, s string) {
+	if strings.IndexByte(s, '\x01') >= 0 {
+		// pongo2's lexer takes U+0001 for the end of its input.
+		b.write("__concat(")
+		for i, part := range strings.Split(s, "\x01") {
+			if i > 0 {
+				b.write(", __soh, ")
+			}
+			writePongoString(b, part)
+		}
+		b.write(")")
+		return
+	}
 	if strings.Contains(s, "\n") {
 		b.write("__lines(")
 		for i, part := range strings.Split(s, "\n") {

@@ -254,9 +254,15 @@ func joinFilter(v any, a []any) (any, error) {
 func indent(v any, a []any) (any, error) {
 	prefix := strValue(a[0])
 	if n, ok := toNumber(a[0]); ok && n.isInt {
-		prefix = strings.Repeat(" ", int(n.i))
+		if n.i > maxWidth {
+			return nil, fmt.Errorf("indent width %d is too large", n.i)
+		}
+		prefix = strings.Repeat(" ", max(int(n.i), 0))
 	}
 	lines := splitLines(strValue(v) + "\n")
+	if len(prefix)*len(lines) > maxRepeat {
+		return nil, fmt.Errorf("indent result too large (over %d characters)", maxRepeat)
+	}
 	var out string
 	if truthy(a[2]) {
 		out = strings.Join(lines, "\n"+prefix)

@@ -132,6 +132,9 @@ func scanPercentSpec(f string, i int) (percentSpec, int, error) {
 }
 
 func (s percentSpec) apply(v any) (string, error) {
+	if tooWide(s.width) || tooWide(strings.TrimPrefix(s.precision, ".")) {
+		return "", fmt.Errorf("format width or precision over %d", maxWidth)
+	}
 	pad := "%" + s.flags + s.width
 	switch s.verb {
 	case 's', 'r', 'a':
@@ -242,6 +245,9 @@ func toJSON(v any, a []any) (any, error) {
 			return nil, err
 		}
 		indent = i
+	}
+	if indent > maxWidth {
+		return nil, fmt.Errorf("tojson indent %d is too large", indent)
 	}
 	var b strings.Builder
 	if err := writeJSON(&b, v, indent, 0); err != nil {

@@ -52,6 +52,7 @@ func init() {
 		"__none":      None,
 		"__undefined": nil,
 		"__nl":        "\n",
+		"__soh":       "\x01",
 		"__kw": helper(func(args ...*pongo2.Value) (*pongo2.Value, error) {
 			if len(args) != 2 {
 				return nil, errors.New("__kw takes a name and a value")

@@ -150,6 +150,9 @@ func (l *lexer) rawBody(from int) (int, bool) {
 		k := strings.Index(l.src[p:], "{%")
 		if k < 0 {
 			l.fail(rawTag.start, `unclosed "{% raw %}": missing "{% endraw %}"`)
+			// The caller covers the rest of the source, from the start of
+			// the raw tag, with one broken segment.
+			l.segs = l.segs[:len(l.segs)-1]
 			return 0, false
 		}
 		p += k

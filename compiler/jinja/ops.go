@@ -18,7 +18,7 @@ func add(a, b any) (any, error) {
 	if x, ok := toNumber(a); ok {
 		if y, ok := toNumber(b); ok {
 			if x.isInt && y.isInt {
-				return int(x.i + y.i), nil
+				return intResult(addInt(x.i, y.i))
 			}
 			return x.float() + y.float(), nil
 		}
@@ -53,7 +53,7 @@ func sub(a, b any) (any, error) {
 		return nil, operandError("-", a, b)
 	}
 	if x.isInt && y.isInt {
-		return int(x.i - y.i), nil
+		return intResult(subInt(x.i, y.i))
 	}
 	return x.float() - y.float(), nil
 }
@@ -64,7 +64,7 @@ func mul(a, b any) (any, error) {
 	switch {
 	case ok1 && ok2:
 		if x.isInt && y.isInt {
-			return int(x.i * y.i), nil
+			return intResult(mulInt(x.i, y.i))
 		}
 		return x.float() * y.float(), nil
 	case ok2 && y.isInt:
@@ -77,11 +77,18 @@ func mul(a, b any) (any, error) {
 
 // repeat is seq * n for strings, lists and tuples.
 func repeat(seq, other any, n int) (any, error) {
-	n = max(n, 0)
 	switch s := seq.(type) {
 	case string:
+		n, err := repeatCount(len(s), n)
+		if err != nil {
+			return nil, err
+		}
 		return strings.Repeat(s, n), nil
 	case Tuple:
+		n, err := repeatCount(len(s), n)
+		if err != nil {
+			return nil, err
+		}
 		out := Tuple{}
 		for range n {
 			out = append(out, s...)
@@ -89,6 +96,10 @@ func repeat(seq, other any, n int) (any, error) {
 		return out, nil
 	}
 	if items, ok := sequenceItems(seq); ok {
+		n, err := repeatCount(len(items), n)
+		if err != nil {
+			return nil, err
+		}
 		out := List{}
 		for range n {
 			out = append(out, items...)
@@ -120,13 +131,9 @@ func floorDiv(a, b any) (any, error) {
 		return nil, errDivisionByZero
 	}
 	if x.isInt && y.isInt {
-		q := x.i / y.i
-		if (x.i%y.i != 0) && ((x.i < 0) != (y.i < 0)) {
-			q--
-		}
-		return int(q), nil
+		return intResult(floorDivInt(x.i, y.i))
 	}
-	return math.Floor(x.float() / y.float()), nil
+	return floorDivFloat(x.float(), y.float()), nil
 }
 
 func mod(a, b any) (any, error) {
@@ -148,11 +155,7 @@ func mod(a, b any) (any, error) {
 		}
 		return int(r), nil
 	}
-	r := math.Mod(x.float(), y.float())
-	if r != 0 && (r < 0) != (y.float() < 0) {
-		r += y.float()
-	}
-	return r, nil
+	return modFloat(x.float(), y.float()), nil
 }
 
 func pow(a, b any) (any, error) {
@@ -162,11 +165,7 @@ func pow(a, b any) (any, error) {
 		return nil, operandError("**", a, b)
 	}
 	if x.isInt && y.isInt && y.i >= 0 {
-		result := int64(1)
-		for range y.i {
-			result *= x.i
-		}
-		return int(result), nil
+		return intResult(powInt(x.i, y.i))
 	}
 	if x.float() == 0 && y.float() < 0 {
 		return nil, errors.New("0.0 cannot be raised to a negative power")
@@ -180,7 +179,7 @@ func negate(a any) (any, error) {
 		return nil, fmt.Errorf("bad operand type for unary -: '%s'", typeName(a))
 	}
 	if x.isInt {
-		return int(-x.i), nil
+		return intResult(subInt(0, x.i))
 	}
 	return -x.f, nil
 }

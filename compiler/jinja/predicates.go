@@ -126,6 +126,18 @@ func sameAs(a, b any) bool {
 		if _, ok := toNumber(x); ok {
 			return reflect.TypeOf(a) == reflect.TypeOf(b) && equal(a, b)
 		}
+		// Go slices and maps from the context are the same object when
+		// they share their storage.
+		ra, rb := reflect.ValueOf(a), reflect.ValueOf(b)
+		if ra.Type() != rb.Type() {
+			return false
+		}
+		switch ra.Kind() {
+		case reflect.Slice:
+			return ra.Pointer() == rb.Pointer() && ra.Len() == rb.Len()
+		case reflect.Map, reflect.Pointer:
+			return ra.Pointer() == rb.Pointer()
+		}
 	}
 	return false
 }

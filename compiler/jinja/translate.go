@@ -137,19 +137,22 @@ func (t *translator) text(i int) {
 // writeText writes s as pongo2 template data: a "{" that pongo2 could read
 // as the start of a tag (with what follows it in the output) is written
 // with {% templatetag openbrace %}, and a lone carriage return, which
-// Jinja renders as a newline, as {{ __nl }}.
+// Jinja renders as a newline, as {{ __nl }}. U+0001, which pongo2's lexer
+// takes for the end of its input, is written as {{ __soh }}.
 func writeText(b *buffer, s string) {
-	if strings.IndexByte(s, '{') < 0 && strings.IndexByte(s, '\r') < 0 {
+	if strings.IndexByte(s, '{') < 0 && strings.IndexByte(s, '\r') < 0 && strings.IndexByte(s, '\x01') < 0 {
 		b.write(s)
 		return
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c == '{' && (i+1 == len(s) || strings.IndexByte("{%#\r", s[i+1]) >= 0):
+		case c == '{' && (i+1 == len(s) || strings.IndexByte("{%#\r\x01", s[i+1]) >= 0):
 			b.write("{% templatetag openbrace %}")
 		case c == '\r':
 			b.write("{{ __nl }}")
+		case c == '\x01':
+			b.write("{{ __soh }}")
 		default:
 			b.writeByte(c)
 		}
