@@ -90,6 +90,8 @@ type compilation struct {
 	// substituted SQL (without their own CTEs) and the ephemerals they use.
 	ephemeralSQL  map[string]string
 	ephemeralDeps map[string][]string
+	// snapshotFiles maps snapshot nodes to the file that holds them.
+	snapshotFiles map[string]project.File
 	// rendered holds the placeholder SQL of each rendered node.
 	rendered       map[string]*renderedNode
 	macroChecksums map[string]string
@@ -132,11 +134,13 @@ func Compile(opts Options) (*Result, error) {
 		project: p, target: target, env: env, ds: ds,
 		nodes: map[string]*manifest.Node{}, refNames: map[string]string{}, sources: map[string]*manifest.Node{},
 		ephemeralSQL: map[string]string{}, ephemeralDeps: map[string][]string{}, rendered: map[string]*renderedNode{},
+		snapshotFiles: map[string]project.File{},
 	}
 	res.compilation = c
 	c.declareSources()
 	c.declareSeeds()
 	c.declareModels()
+	c.declareSnapshots()
 	c.checkProperties()
 	c.renderAll()
 	c.declareTests()

@@ -240,3 +240,41 @@ func TestChecksumFollowsMacrosVarsAndSeeds(t *testing.T) {
 		}
 	}
 }
+
+func TestSnapshots(t *testing.T) {
+	m := mustCompile(t, map[string]string{
+		"martlet.yml":   "name: p\nsnapshots:\n  +target_schema: snaps\n",
+		"seeds/src.csv": "id,v\n1,a\n",
+		"snapshots/s.sql": `-- customers over time
+{% snapshot src_snap %}
+{{ config(unique_key='id', strategy='check', check_cols=['v']) }}
+select * from {{ ref('src') }}
+{% endsnapshot %}
+`,
+		"models/uses.sql": "select * from {{ ref('src_snap') }}",
+	})
+	s := node(t, m, "snapshot.p.src_snap")
+	if s.Relation.String() != `"snaps"."src_snap"` || s.Config.Materialized != "snapshot" || strings.Join(s.DependsOn, ",") != "seed.p.src" {
+		t.Errorf("snapshot: %s %s %v", s.Relation, s.Config.Materialized, s.DependsOn)
+	}
+	if got := strings.TrimSpace(s.CompiledSQL); got != `select * from "main"."src"` {
+		t.Errorf("compiled: %q", got)
+	}
+	if got := node(t, m, "model.p.uses").CompiledSQL; got != `select * from "snaps"."src_snap"` {
+		t.Errorf("ref to a snapshot: %q", got)
+	}
+
+	_, err := Compile(Options{ProjectDir: writeProject(t, map[string]string{
+		"martlet.yml":     "name: p\n",
+		"snapshots/a.sql": "\n{% snapshot a %}\nselect 1 as id\n{% endsnapshot %}\n{% snapshot b %}\n{{ config(unique_key='id', strategy='timestamp') }}select 1 as id\n",
+	})})
+	for _, want := range []string{
+		"snapshots/a.sql:2: snapshot a: needs a unique_key",
+		"snapshots/a.sql:2: snapshot a: needs a strategy: timestamp or check",
+		"snapshots/a.sql:5:1: {% snapshot b %} is not closed by {% endsnapshot %}",
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want %q in:\n%v", want, err)
+		}
+	}
+}

@@ -12,17 +12,19 @@ import (
 // is_incremental() true when the template asks, and its hooks.
 func (c *compilation) renderAll() {
 	var models []*manifest.Node
+	files := map[string]project.File{}
 	for _, f := range c.project.Files.Models {
 		if n := c.nodes["model."+c.project.Name+"."+f.Stem()]; n != nil && n.Path == f.Path {
 			models = append(models, n)
+			files[n.ID] = f
 		}
 	}
-	filesByPath := map[string]project.File{}
-	for _, f := range c.project.Files.Models {
-		filesByPath[f.Path] = f
+	for id, f := range c.snapshotFiles {
+		models = append(models, c.nodes[id])
+		files[id] = f
 	}
 	parallel(models, func(n *manifest.Node) {
-		c.renderModel(n, filesByPath[n.Path])
+		c.renderModel(n, files[n.ID])
 	})
 }
 
@@ -41,11 +43,16 @@ func (c *compilation) renderModel(n *manifest.Node, f project.File) {
 		return
 	}
 	props := c.project.Props.Resources[n.Name]
-	n.Config = c.resolveConfig(c.project.Models.SettingsFor(f.Parts()), props, r.settings)
-	if n.Config.Materialized == "" {
-		n.Config.Materialized = "view"
+	if n.Kind == manifest.Snapshot {
+		n.Config = c.resolveConfig(c.project.Snapshots.SettingsFor(append(f.Parts()[:len(f.Parts())-1], n.Name)), props, r.settings)
+		c.finishSnapshotConfig(n)
+	} else {
+		n.Config = c.resolveConfig(c.project.Models.SettingsFor(f.Parts()), props, r.settings)
+		if n.Config.Materialized == "" {
+			n.Config.Materialized = "view"
+		}
+		n.Relation = c.relation(n)
 	}
-	n.Relation = c.relation(n)
 	if n.Ephemeral() {
 		n.Relation = manifest.Relation{}
 	}

@@ -19,7 +19,7 @@ func (c *compilation) declareTests() {
 	c.renderSingularTests()
 	for _, n := range c.allNodes() {
 		switch n.Kind {
-		case manifest.Model, manifest.Seed:
+		case manifest.Model, manifest.Seed, manifest.Snapshot:
 			props := c.project.Props.Resources[n.Name]
 			if props == nil {
 				continue

@@ -1,6 +1,8 @@
 package project
 
 import (
+	"strings"
+
 	"martlet/compiler/diag"
 	"martlet/compiler/yamltree"
 )
@@ -47,7 +49,7 @@ func parseFolderConfig(file string, n *yamltree.Node, projectName string, ds *di
 	}
 	for i, k := range n.Keys {
 		key, v := k.String(), n.Values[i]
-		isSetting := key[0] == '+' || v.Kind != yamltree.Map || isMapValuedKey(key)
+		isSetting := strings.HasPrefix(key, "+") || v.Kind != yamltree.Map || isMapValuedKey(key)
 		if !isSetting {
 			child := parseFolderConfig(file, v, "", ds)
 			if key == projectName {

@@ -264,7 +264,7 @@ func (p *Project) discover(ds *diag.List) {
 	for _, k := range kinds {
 		for _, dir := range k.dirs {
 			for _, f := range p.walk(dir, ds, k.ext) {
-				if strings.HasSuffix(f.Path, k.ext) {
+				if strings.EqualFold(path.Ext(f.Path), k.ext) {
 					*k.dst = append(*k.dst, f)
 				} else {
 					p.Files.Properties = append(p.Files.Properties, f)

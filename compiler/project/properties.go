@@ -1,7 +1,9 @@
 package project
 
 import (
+	"runtime"
 	"strings"
+	"sync"
 
 	"martlet/compiler/diag"
 	"martlet/compiler/yamltree"
@@ -78,14 +80,28 @@ type SourceTable struct {
 
 func parseAllProperties(files []File, ds *diag.List) *Properties {
 	props := &Properties{Resources: map[string]*ResourceProps{}, Docs: map[string]string{}}
-	for _, f := range files {
-		root, d := yamltree.Parse(f.Path, f.Data)
-		if d != nil {
-			ds.Add(d)
+	// YAML parsing is most of the cost of loading a large project: parse
+	// the files in parallel, then read them in file order so that which
+	// declaration comes first, and the diagnostics, stay deterministic.
+	roots := make([]*yamltree.Node, len(files))
+	errs := make([]*diag.Diagnostic, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, f := range files {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			roots[i], errs[i] = yamltree.Parse(f.Path, f.Data)
+		})
+	}
+	wg.Wait()
+	for i, f := range files {
+		if errs[i] != nil {
+			ds.Add(errs[i])
 			continue
 		}
 		pp := propsParser{file: f.Path, ds: ds, props: props}
-		pp.parseFile(root)
+		pp.parseFile(roots[i])
 	}
 	return props
 }
@@ -122,7 +138,7 @@ func (pp *propsParser) parseFile(root *yamltree.Node) {
 			}
 		case "models", "seeds", "snapshots":
 			for _, item := range pp.list(key, v) {
-				pp.resource(item)
+				pp.resource(strings.TrimSuffix(key, "s"), item)
 			}
 		case "macros", "exposures", "metrics", "semantic_models", "analyses", "unit_tests", "groups", "saved_queries":
 		default:
@@ -156,8 +172,8 @@ func (pp *propsParser) name(what string, n *yamltree.Node) (string, bool) {
 	return name.String(), true
 }
 
-func (pp *propsParser) resource(n *yamltree.Node) {
-	name, ok := pp.name("model", n)
+func (pp *propsParser) resource(kind string, n *yamltree.Node) {
+	name, ok := pp.name(kind, n)
 	if !ok {
 		return
 	}
@@ -181,7 +197,7 @@ func (pp *propsParser) resource(n *yamltree.Node) {
 				}
 			}
 		case "tests", "data_tests":
-			r.Tests = append(r.Tests, pp.tests(v)...)
+			r.Tests = append(r.Tests, pp.tests(key, v)...)
 		case "docs", "meta", "access", "group", "latest_version", "versions", "constraints", "deprecation_date", "time_spine":
 		default:
 			pp.ds.Add(diag.WarnAt(pp.file, k.Line, k.Col, "unknown key %q in the properties of %q", key, name))
@@ -205,7 +221,7 @@ func (pp *propsParser) column(n *yamltree.Node) *ColumnProps {
 		case "data_type":
 			c.DataType = v.String()
 		case "tests", "data_tests":
-			c.Tests = append(c.Tests, pp.tests(v)...)
+			c.Tests = append(c.Tests, pp.tests(key, v)...)
 		case "meta", "quote", "constraints", "tags", "policy_tags", "granularity", "config":
 		default:
 			pp.ds.Add(diag.WarnAt(pp.file, k.Line, k.Col, "unknown key %q in column %q", key, name))
@@ -265,7 +281,7 @@ func (pp *propsParser) sourceTable(n *yamltree.Node) *SourceTable {
 				}
 			}
 		case "tests", "data_tests":
-			t.Tests = append(t.Tests, pp.tests(v)...)
+			t.Tests = append(t.Tests, pp.tests(key, v)...)
 		case "loader", "meta", "tags", "freshness", "loaded_at_field", "config", "quoting", "external":
 		default:
 			pp.ds.Add(diag.WarnAt(pp.file, k.Line, k.Col, "unknown key %q in source table %q", key, name))
@@ -291,9 +307,9 @@ func (pp *propsParser) settings(n *yamltree.Node) []Setting {
 
 // tests reads a list of test entries: `unique`, `{accepted_values: {...}}`,
 // or dbt 1.10's `{accepted_values: {arguments: {...}, config: {...}}}`.
-func (pp *propsParser) tests(n *yamltree.Node) []*TestSpec {
+func (pp *propsParser) tests(key string, n *yamltree.Node) []*TestSpec {
 	var out []*TestSpec
-	for _, item := range pp.list("tests", n) {
+	for _, item := range pp.list(key, n) {
 		switch item.Kind {
 		case yamltree.Scalar:
 			out = append(out, &TestSpec{Name: item.String(), Pos: pp.pos(item)})

@@ -7,6 +7,7 @@ package yamltree
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -65,15 +66,22 @@ func Parse(file string, data []byte) (*Node, *diag.Diagnostic) {
 	if err != nil {
 		return nil, syntaxDiagnostic(file, err)
 	}
-	if len(f.Docs) > 1 {
-		line, col := docPosition(f.Docs[1])
+	docs := make([]*ast.DocumentNode, 0, len(f.Docs))
+	for _, d := range f.Docs {
+		// A %YAML or %TAG directive belongs to the document after it.
+		if _, directive := d.Body.(*ast.DirectiveNode); !directive {
+			docs = append(docs, d)
+		}
+	}
+	if len(docs) > 1 {
+		line, col := docPosition(docs[1])
 		return nil, diag.At(file, line, col, "only one YAML document is allowed per file")
 	}
-	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
+	if len(docs) == 0 || docs[0].Body == nil {
 		return &Node{Kind: Null, Line: 1, Col: 1}, nil
 	}
-	c := converter{file: file, anchors: map[string]*Node{}}
-	n := c.convert(f.Docs[0].Body, 0)
+	c := converter{file: file, anchors: map[string]anchor{}}
+	n := c.convert(docs[0].Body, 0)
 	if c.err != nil {
 		return nil, c.err
 	}
@@ -105,16 +113,30 @@ func syntaxDiagnostic(file string, err error) *diag.Diagnostic {
 // maxDepth bounds nesting so hostile input cannot exhaust the stack.
 const maxDepth = 200
 
+// maxAliased bounds the nodes that aliases stand for, so that nested
+// aliases ("billion laughs") cannot make Interface and the loaders walk an
+// exponentially large tree.
+const maxAliased = 1 << 20
+
 type converter struct {
 	file    string
-	anchors map[string]*Node
+	anchors map[string]anchor
 	err     *diag.Diagnostic
+	// nodes counts the nodes converted, aliased the nodes aliases repeat.
+	nodes, aliased int
+}
+
+// anchor is an anchored node and the number of nodes it expands to.
+type anchor struct {
+	node *Node
+	size int
 }
 
 func (c *converter) convert(n ast.Node, depth int) *Node {
 	if c.err != nil || n == nil {
 		return &Node{Kind: Null}
 	}
+	c.nodes++
 	tk := n.GetToken()
 	out := &Node{}
 	if tk != nil {
@@ -144,8 +166,9 @@ func (c *converter) convert(n ast.Node, depth int) *Node {
 	case *ast.TagNode:
 		return c.convert(v.Value, depth+1)
 	case *ast.AnchorNode:
+		before := c.nodes + c.aliased
 		inner := c.convert(v.Value, depth+1)
-		c.anchors[v.Name.GetToken().Value] = inner
+		c.anchors[v.Name.GetToken().Value] = anchor{inner, c.nodes + c.aliased - before}
 		return inner
 	case *ast.AliasNode:
 		name := v.Value.GetToken().Value
@@ -154,14 +177,28 @@ func (c *converter) convert(n ast.Node, depth int) *Node {
 			c.err = diag.At(c.file, out.Line, out.Col, "unknown YAML alias %q", name)
 			return out
 		}
-		return target
+		if c.aliased += target.size; c.aliased > maxAliased {
+			c.err = diag.At(c.file, out.Line, out.Col, "YAML aliases expand to more than %d nodes", maxAliased)
+			return out
+		}
+		return target.node
 	case *ast.MappingNode:
 		out.Kind = Map
-		for _, mv := range v.Values {
-			c.addEntry(out, mv, depth)
+		if !v.IsFlowStyle && len(v.Values) > 0 {
+			startAtKey(out, v.Values[0])
+		}
+		// Explicit keys first: a merge key (`<<: *base`) only adds the
+		// keys the mapping does not set itself, wherever it stands.
+		for _, merge := range []bool{false, true} {
+			for _, mv := range v.Values {
+				if _, isMerge := mv.Key.(*ast.MergeKeyNode); isMerge == merge {
+					c.addEntry(out, mv, depth)
+				}
+			}
 		}
 	case *ast.MappingValueNode:
 		out.Kind = Map
+		startAtKey(out, v)
 		c.addEntry(out, v, depth)
 	case *ast.SequenceNode:
 		out.Kind = Seq
@@ -176,9 +213,23 @@ func (c *converter) convert(n ast.Node, depth int) *Node {
 	return out
 }
 
+// startAtKey places a block mapping at its first key: goccy positions it
+// at the first entry's `:`, which is not where a reader sees it start.
+func startAtKey(m *Node, mv *ast.MappingValueNode) {
+	if mv.Key == nil {
+		return
+	}
+	if tk := mv.Key.GetToken(); tk != nil {
+		m.Line, m.Col = tk.Position.Line, tk.Position.Column
+	}
+}
+
 func (c *converter) addEntry(m *Node, mv *ast.MappingValueNode, depth int) {
 	if _, merge := mv.Key.(*ast.MergeKeyNode); merge {
 		src := c.convert(mv.Value, depth+1)
+		if c.err != nil {
+			return
+		}
 		if src.Kind != Map {
 			c.err = diag.At(c.file, src.Line, src.Col, "YAML merge key needs a mapping")
 			return
@@ -192,6 +243,9 @@ func (c *converter) addEntry(m *Node, mv *ast.MappingValueNode, depth int) {
 		return
 	}
 	key := c.convert(mv.Key, depth+1)
+	if c.err != nil {
+		return
+	}
 	if key.Kind != Scalar {
 		c.err = diag.At(c.file, key.Line, key.Col, "mapping keys must be scalars")
 		return
@@ -243,7 +297,11 @@ func (n *Node) Interface() any {
 	}
 	switch n.Kind {
 	case Scalar:
+		// goccy reads every non-negative integer as a uint64.
 		if u, ok := n.Value.(uint64); ok {
+			if u <= math.MaxInt64 {
+				return int64(u)
+			}
 			return float64(u)
 		}
 		return n.Value
@@ -300,7 +358,7 @@ func (n *Node) Int() (int64, bool) {
 	case int64:
 		return v, true
 	case uint64:
-		if v <= 1<<62 {
+		if v <= math.MaxInt64 {
 			return int64(v), true
 		}
 	}

@@ -1,0 +1,293 @@
+package lineage
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// The parse trees arrive as JSON text of some 10-20 KB per model, and
+// encoding/json takes ten times longer to decode one into maps than
+// pg_query takes to parse the SQL. A tape (every value in document order,
+// each knowing where its descendants end) costs one pass, one slice and no
+// allocation per value: strings are slices of the text unless escaped.
+
+// jkind is the type of a JSON value.
+type jkind uint8
+
+const (
+	jNull jkind = iota
+	jFalse
+	jTrue
+	jNumber
+	jString
+	jArray
+	jObject
+)
+
+// jval is one value on a tape.
+type jval struct {
+	kind jkind
+	// key is the member name, for a member of an object.
+	key string
+	// str is a string's value or a number's text.
+	str string
+	// next is the index of the first value after this one's descendants.
+	next int32
+}
+
+// tape is a parsed JSON document; value 0 is the root. Lookups on a
+// missing or mistyped value return -1 or the zero value: a parse tree of
+// an unexpected shape yields less lineage, never a panic.
+type tape struct {
+	vals []jval
+}
+
+// errJSON reports malformed JSON, which the parsers never produce.
+var errJSON = errors.New("lineage: malformed parse tree JSON")
+
+// parse reads src onto the tape, replacing what it held.
+func (t *tape) parse(src string) error {
+	t.vals = t.vals[:0]
+	var stack []int32
+	i := 0
+	for {
+		i = skipSpace(src, i)
+		var key string
+		if n := len(stack); n > 0 && t.vals[stack[n-1]].kind == jObject {
+			if i >= len(src) || src[i] != '"' {
+				return errJSON
+			}
+			var err error
+			if key, i, err = readString(src, i); err != nil {
+				return err
+			}
+			if i = skipSpace(src, i); i >= len(src) || src[i] != ':' {
+				return errJSON
+			}
+			i = skipSpace(src, i+1)
+		}
+		if i >= len(src) {
+			return errJSON
+		}
+		v := jval{key: key}
+		switch c := src[i]; {
+		case c == '{' || c == '[':
+			v.kind = jArray
+			if c == '{' {
+				v.kind = jObject
+			}
+			stack = append(stack, int32(len(t.vals)))
+			t.vals = append(t.vals, v)
+			if i = skipSpace(src, i+1); i < len(src) && (src[i] == '}' || src[i] == ']') {
+				break // an empty container: closed below
+			}
+			continue
+		case c == '"':
+			var err error
+			if v.str, i, err = readString(src, i); err != nil {
+				return err
+			}
+			v.kind = jString
+		case c == '-' || c >= '0' && c <= '9':
+			j := i + 1
+			for j < len(src) && strings.IndexByte("0123456789+-.eE", src[j]) >= 0 {
+				j++
+			}
+			v.kind, v.str, i = jNumber, src[i:j], j
+		case strings.HasPrefix(src[i:], "true"):
+			v.kind, i = jTrue, i+4
+		case strings.HasPrefix(src[i:], "false"):
+			v.kind, i = jFalse, i+5
+		case strings.HasPrefix(src[i:], "null"):
+			v.kind, i = jNull, i+4
+		default:
+			return errJSON
+		}
+		if v.kind < jArray {
+			v.next = int32(len(t.vals) + 1)
+			t.vals = append(t.vals, v)
+			i = skipSpace(src, i)
+		}
+		// Close the containers that end here.
+		for {
+			if len(stack) == 0 {
+				if skipSpace(src, i) != len(src) {
+					return errJSON
+				}
+				return nil
+			}
+			if i >= len(src) {
+				return errJSON
+			}
+			top := &t.vals[stack[len(stack)-1]]
+			switch {
+			case src[i] == ',':
+				i++
+			case src[i] == '}' && top.kind == jObject, src[i] == ']' && top.kind == jArray:
+				top.next = int32(len(t.vals))
+				stack = stack[:len(stack)-1]
+				i = skipSpace(src, i+1)
+				continue
+			default:
+				return errJSON
+			}
+			break
+		}
+	}
+}
+
+func skipSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// readString reads the string literal at s[i] and returns its value and
+// the offset after it.
+func readString(s string, i int) (string, int, error) {
+	start := i + 1
+	for j := start; j < len(s); j++ {
+		switch s[j] {
+		case '"':
+			return s[start:j], j + 1, nil
+		case '\\':
+			return unescape(s, start)
+		}
+	}
+	return "", 0, errJSON
+}
+
+// unescape decodes the string literal whose text starts at s[start].
+func unescape(s string, start int) (string, int, error) {
+	var b strings.Builder
+	for j := start; j < len(s); {
+		c := s[j]
+		switch {
+		case c == '"':
+			return b.String(), j + 1, nil
+		case c != '\\':
+			b.WriteByte(c)
+			j++
+			continue
+		case j+1 >= len(s):
+			return "", 0, errJSON
+		}
+		esc := s[j+1]
+		j += 2
+		switch esc {
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			r, n := hexRune(s, j)
+			if utf16.IsSurrogate(r) && n > 0 && strings.HasPrefix(s[j+4:], `\u`) {
+				if r2, n2 := hexRune(s, j+6); n2 > 0 {
+					r, n = utf16.DecodeRune(r, r2), 10
+				}
+			}
+			if n == 0 {
+				return "", 0, errJSON
+			}
+			if utf16.IsSurrogate(r) {
+				r = utf8.RuneError
+			}
+			b.WriteRune(r)
+			j += n
+		default:
+			b.WriteByte(esc)
+		}
+	}
+	return "", 0, errJSON
+}
+
+// hexRune decodes the four hex digits at s[i], returning 0 digits read if
+// there are none.
+func hexRune(s string, i int) (rune, int) {
+	if i+4 > len(s) {
+		return 0, 0
+	}
+	v, err := strconv.ParseUint(s[i:i+4], 16, 32)
+	if err != nil {
+		return 0, 0
+	}
+	return rune(v), 4
+}
+
+// valid reports whether i is a value on the tape.
+func (t *tape) valid(i int) bool { return i >= 0 && i < len(t.vals) }
+
+// kind returns the type of value i (jNull for -1).
+func (t *tape) kind(i int) jkind {
+	if !t.valid(i) {
+		return jNull
+	}
+	return t.vals[i].kind
+}
+
+// first returns the first child of container i, or -1.
+func (t *tape) first(i int) int {
+	if !t.valid(i) || t.vals[i].kind < jArray || int(t.vals[i].next) <= i+1 {
+		return -1
+	}
+	return i + 1
+}
+
+// after returns the sibling after child c of container i, or -1.
+func (t *tape) after(i, c int) int {
+	if !t.valid(i) || !t.valid(c) {
+		return -1
+	}
+	n := int(t.vals[c].next)
+	if n <= c || n >= int(t.vals[i].next) {
+		return -1
+	}
+	return n
+}
+
+// get returns member key of object i, or -1.
+func (t *tape) get(i int, key string) int {
+	if t.kind(i) != jObject {
+		return -1
+	}
+	for c := t.first(i); c >= 0; c = t.after(i, c) {
+		if t.vals[c].key == key {
+			return c
+		}
+	}
+	return -1
+}
+
+// str returns the string (or number text) of value i, or "".
+func (t *tape) str(i int) string {
+	if !t.valid(i) {
+		return ""
+	}
+	return t.vals[i].str
+}
+
+// getStr returns string member key of object i, or "".
+func (t *tape) getStr(i int, key string) string { return t.str(t.get(i, key)) }
+
+// truthy reports whether member key of object i is true.
+func (t *tape) truthy(i int, key string) bool { return t.kind(t.get(i, key)) == jTrue }
+
+// items calls fn with each element of array i (nothing if i is not one).
+func (t *tape) items(i int, fn func(int)) {
+	if t.kind(i) != jArray {
+		return
+	}
+	for c := t.first(i); c >= 0; c = t.after(i, c) {
+		fn(c)
+	}
+}

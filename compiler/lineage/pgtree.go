@@ -1,0 +1,310 @@
+package lineage
+
+import (
+	"strings"
+)
+
+// pgReader reads pg_query's JSON parse tree (a raw, unanalyzed tree: every
+// node is an object with one member named after its type) into the
+// dialect-neutral form. Node types it does not know are searched for
+// column references and subqueries all the same.
+type pgReader struct {
+	t *tape
+	// ident restores the spelling of an identifier pg_query folded to lower
+	// case (for DuckDB, which keeps the spelling of names).
+	ident func(string) string
+	// windows maps the named windows of the SELECT being read to their
+	// PARTITION BY and ORDER BY expressions.
+	windows map[string][]*expr
+}
+
+// readPostgres reads the tree of one SELECT statement.
+func readPostgres(t *tape, ident func(string) string) (*query, bool) {
+	r := &pgReader{t: t, ident: ident}
+	stmt := t.first(t.get(0, "stmts"))
+	typ, body := r.node(t.get(stmt, "stmt"))
+	if typ != "SelectStmt" {
+		return nil, false
+	}
+	return r.query(body), true
+}
+
+// node returns the type and body of the node at i.
+func (r *pgReader) node(i int) (string, int) {
+	c := r.t.first(i)
+	if r.t.kind(i) != jObject || c < 0 {
+		return "", -1
+	}
+	return r.t.vals[c].key, c
+}
+
+// strs reads a list of String nodes.
+func (r *pgReader) strs(i int) []string {
+	var out []string
+	r.t.items(i, func(c int) {
+		if typ, b := r.node(c); typ == "String" {
+			out = append(out, r.ident(r.t.getStr(b, "sval")))
+		}
+	})
+	return out
+}
+
+// exprs reads a list of expression nodes.
+func (r *pgReader) exprs(i int) []*expr {
+	var out []*expr
+	r.t.items(i, func(c int) {
+		if e := r.expr(c); e != nil {
+			out = append(out, e)
+		}
+	})
+	return out
+}
+
+// query reads the body of a SelectStmt.
+func (r *pgReader) query(b int) *query {
+	t := r.t
+	q := &query{}
+	if w := t.get(b, "withClause"); w >= 0 {
+		q.recursive = t.truthy(w, "recursive")
+		t.items(t.get(w, "ctes"), func(c int) {
+			_, cb := r.node(c)
+			ct := &cte{name: r.ident(t.getStr(cb, "ctename")), cols: r.strs(t.get(cb, "aliascolnames"))}
+			if typ, qb := r.node(t.get(cb, "ctequery")); typ == "SelectStmt" {
+				ct.q = r.query(qb)
+			}
+			q.ctes = append(q.ctes, ct)
+		})
+	}
+	if op := t.getStr(b, "op"); op != "" && op != "SETOP_NONE" {
+		q.op = strings.ToLower(strings.TrimPrefix(op, "SETOP_"))
+		q.left, q.right = r.query(t.get(b, "larg")), r.query(t.get(b, "rarg"))
+		q.reads = r.reads(b)
+		return q
+	}
+	saved := r.windows
+	r.windows = nil
+	t.items(t.get(b, "windowClause"), func(c int) {
+		if _, wb := r.node(c); wb >= 0 {
+			if r.windows == nil {
+				r.windows = map[string][]*expr{}
+			}
+			r.windows[t.getStr(wb, "name")] = r.window(wb)
+		}
+	})
+	s := &selectStmt{}
+	t.items(t.get(b, "valuesLists"), func(c int) {
+		_, lb := r.node(c)
+		s.values = append(s.values, r.exprs(t.get(lb, "items")))
+	})
+	t.items(t.get(b, "targetList"), func(c int) {
+		_, tb := r.node(c)
+		if e := r.expr(t.get(tb, "val")); e != nil {
+			s.targets = append(s.targets, &target{alias: r.ident(t.getStr(tb, "name")), e: e})
+		}
+	})
+	t.items(t.get(b, "fromClause"), func(c int) {
+		if f := r.from(c); f != nil {
+			s.from = append(s.from, f)
+		}
+	})
+	s.reads = r.reads(b)
+	for _, key := range [...]string{"whereClause", "havingClause"} {
+		if e := r.expr(t.get(b, key)); e != nil {
+			s.reads = append(s.reads, e)
+		}
+	}
+	s.reads = append(s.reads, r.exprs(t.get(b, "groupClause"))...)
+	s.reads = append(s.reads, r.exprs(t.get(b, "distinctClause"))...)
+	r.windows = saved
+	q.sel = s
+	return q
+}
+
+// reads reads the ORDER BY and LIMIT of a SelectStmt body.
+func (r *pgReader) reads(b int) []*expr {
+	out := r.exprs(r.t.get(b, "sortClause"))
+	for _, key := range [...]string{"limitCount", "limitOffset"} {
+		if e := r.expr(r.t.get(b, key)); e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// window reads the PARTITION BY and ORDER BY of a WindowDef body, with
+// those of the named window it refines.
+func (r *pgReader) window(wb int) []*expr {
+	out := r.exprs(r.t.get(wb, "partitionClause"))
+	out = append(out, r.exprs(r.t.get(wb, "orderClause"))...)
+	for _, key := range [...]string{"name", "refname"} {
+		out = append(out, r.windows[r.t.getStr(wb, key)]...)
+	}
+	return out
+}
+
+// from reads a FROM item.
+func (r *pgReader) from(i int) *fromItem {
+	t := r.t
+	typ, b := r.node(i)
+	f := &fromItem{}
+	if a := t.get(b, "alias"); a >= 0 {
+		f.alias, f.colAliases = r.ident(t.getStr(a, "aliasname")), r.strs(t.get(a, "colnames"))
+	}
+	switch typ {
+	case "RangeVar":
+		f.kind, f.schema, f.name = fromTable, r.ident(t.getStr(b, "schemaname")), r.ident(t.getStr(b, "relname"))
+	case "RangeSubselect":
+		f.kind = fromQuery
+		if st, qb := r.node(t.get(b, "subquery")); st == "SelectStmt" {
+			f.q = r.query(qb)
+		}
+	case "JoinExpr":
+		f.kind, f.natural = fromJoin, t.truthy(b, "isNatural")
+		f.left, f.right = r.from(t.get(b, "larg")), r.from(t.get(b, "rarg"))
+		f.using, f.on = r.strs(t.get(b, "usingClause")), r.expr(t.get(b, "quals"))
+		if f.left == nil || f.right == nil {
+			return nil
+		}
+	case "RangeTableSample":
+		inner := r.from(t.get(b, "relation"))
+		if inner != nil {
+			inner.alias, inner.colAliases = f.alias, f.colAliases
+		}
+		return inner
+	case "":
+		return nil
+	default: // RangeFunction, RangeTableFunc, JsonTable, ...
+		f.kind = fromFunc
+		f.args = r.generic(b).args
+	}
+	return f
+}
+
+// expr reads the expression node at i, or returns nil for none.
+func (r *pgReader) expr(i int) *expr {
+	t := r.t
+	typ, b := r.node(i)
+	switch typ {
+	case "", "String", "Integer", "Float", "Boolean", "BitString", "A_Star":
+		return nil
+	case "ColumnRef":
+		return r.columnRef(b)
+	case "A_Const":
+		return r.constant(b)
+	case "ParamRef":
+		return &expr{kind: eConst, name: "$" + t.getStr(b, "number")}
+	case "FuncCall":
+		return r.funcCall(b)
+	case "TypeCast":
+		tn := t.get(b, "typeName")
+		names := r.strs(t.get(tn, "names"))
+		e := newExpr(eCast, "", r.expr(t.get(b, "arg")))
+		if len(names) > 0 {
+			e.name = names[len(names)-1]
+		}
+		e.hidden = r.exprs(t.get(tn, "typmods"))
+		if e.args[0] == nil {
+			e.args = nil
+		}
+		return e
+	case "A_Expr":
+		return r.aExpr(b)
+	case "BoolExpr":
+		op := strings.TrimSuffix(t.getStr(b, "boolop"), "_EXPR")
+		return newExpr(eOp, op, r.exprs(t.get(b, "args"))...)
+	case "NullTest":
+		op := "IS NULL"
+		if t.getStr(b, "nulltesttype") == "IS_NOT_NULL" {
+			op = "IS NOT NULL"
+		}
+		return r.withArgs(newExpr(eOp, op), r.expr(t.get(b, "arg")))
+	case "CaseExpr":
+		e := newExpr(eCase, "")
+		t.items(t.get(b, "args"), func(c int) {
+			_, wb := r.node(c)
+			e.args = append(e.args, r.orNull(r.expr(t.get(wb, "expr"))), r.orNull(r.expr(t.get(wb, "result"))))
+		})
+		if d := r.expr(t.get(b, "defresult")); d != nil {
+			e.args = append(e.args, d)
+		}
+		if arg := r.expr(t.get(b, "arg")); arg != nil {
+			e.hidden = []*expr{arg}
+		}
+		return e
+	case "SubLink":
+		return r.subLink(b)
+	case "CoalesceExpr":
+		return newExpr(eFunc, "coalesce", r.exprs(t.get(b, "args"))...)
+	case "MinMaxExpr":
+		name := "least"
+		if t.getStr(b, "op") == "IS_GREATEST" {
+			name = "greatest"
+		}
+		return newExpr(eFunc, name, r.exprs(t.get(b, "args"))...)
+	case "A_ArrayExpr":
+		return newExpr(eFunc, "array", r.exprs(t.get(b, "elements"))...)
+	case "RowExpr":
+		return newExpr(eFunc, "row", r.exprs(t.get(b, "args"))...)
+	case "GroupingFunc":
+		return newExpr(eFunc, "grouping", r.exprs(t.get(b, "args"))...)
+	case "SQLValueFunction":
+		op := strings.TrimSuffix(strings.TrimPrefix(t.getStr(b, "op"), "SVFOP_"), "_N")
+		return &expr{kind: eFunc, name: strings.ToLower(op), constType: "keyword"}
+	case "NamedArgExpr":
+		return r.expr(t.get(b, "arg"))
+	case "SelectStmt":
+		return &expr{kind: eSub, sub: r.query(b)}
+	}
+	e := r.generic(b)
+	e.pgName = pgFuncNodeName(typ, t.getStr(b, "op"))
+	return e
+}
+
+// withArgs sets e's operands, leaving out missing ones.
+func (r *pgReader) withArgs(e *expr, args ...*expr) *expr {
+	for _, a := range args {
+		if a != nil {
+			e.args = append(e.args, a)
+		}
+	}
+	return e
+}
+
+// orNull stands a NULL literal in for a missing expression.
+func (r *pgReader) orNull(e *expr) *expr {
+	if e == nil {
+		return &expr{kind: eConst, name: "NULL", constType: "null"}
+	}
+	return e
+}
+
+// generic reads a node of a type without a case in expr: its operands are
+// every expression found in its members, at any depth.
+func (r *pgReader) generic(b int) *expr {
+	e := newExpr(eOther, "")
+	var walk func(i int)
+	walk = func(i int) {
+		switch r.t.kind(i) {
+		case jArray:
+			r.t.items(i, walk)
+		case jObject:
+			if typ, _ := r.node(i); r.t.vals[i].next == int32(i+2) || r.t.first(r.t.first(i)) >= 0 && isNodeType(typ) {
+				if x := r.expr(i); x != nil {
+					e.args = append(e.args, x)
+					return
+				}
+			}
+			for c := r.t.first(i); c >= 0; c = r.t.after(i, c) {
+				walk(c)
+			}
+		}
+	}
+	for c := r.t.first(b); c >= 0; c = r.t.after(b, c) {
+		walk(c)
+	}
+	return e
+}
+
+// isNodeType reports whether a member name is a pg node type: they are
+// capitalized, member names of node bodies are not.
+func isNodeType(key string) bool { return key != "" && key[0] >= 'A' && key[0] <= 'Z' }
