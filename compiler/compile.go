@@ -128,7 +128,7 @@ func Compile(opts Options) (*Result, error) {
 		target.Threads = opts.Threads
 	}
 	res.Target = target
-	env, envDs := template.NewEnv(p.Vars, target, p.Files.Macros)
+	env, envDs := template.NewEnv(p.Vars, target, append(append([]project.File(nil), p.Files.Macros...), genericTestFiles(p)...))
 	ds = append(ds, envDs...)
 	c := &compilation{
 		project: p, target: target, env: env, ds: ds,
@@ -182,6 +182,19 @@ func (r *Result) RenderInline(sql string) (string, diag.List) {
 	}
 	rendered, eph := c.substitute(out.SQL)
 	return c.inlineEphemerals(rendered, eph), nil
+}
+
+// genericTestFiles are the files under tests/ that define custom generic
+// tests ({% test name(model, column_name) %}), as dbt's tests/generic/
+// does; they are read like macro files, not run as singular tests.
+func genericTestFiles(p *project.Project) []project.File {
+	var out []project.File
+	for _, f := range p.Files.Tests {
+		if template.HasTestBlocks(string(f.Data)) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func finish(res *Result, ds diag.List) (*Result, error) {

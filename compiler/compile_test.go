@@ -278,3 +278,31 @@ select * from {{ ref('src') }}
 		}
 	}
 }
+
+func TestCustomGenericTest(t *testing.T) {
+	m := mustCompile(t, map[string]string{
+		"martlet.yml":  "name: p\n",
+		"models/o.sql": "select 1 as amount",
+		"tests/generic/positive.sql": `{% test is_positive(model, column_name, strict=true) %}
+select * from {{ model }} where {{ column_name }} {% if strict %}<={% else %}<{% endif %} 0
+{% endtest %}`,
+		"models/p.yml": "version: 2\nmodels:\n  - name: o\n    columns:\n      - name: amount\n        tests:\n          - is_positive\n          - is_positive: {strict: false}\n",
+	})
+	if got := strings.TrimSpace(node(t, m, "test.p.is_positive_o_amount").CompiledSQL); got != `select * from "main"."o" where amount <= 0` {
+		t.Errorf("default argument: %q", got)
+	}
+	if got := strings.TrimSpace(node(t, m, "test.p.is_positive_o_amount__False").CompiledSQL); got != `select * from "main"."o" where amount < 0` {
+		t.Errorf("keyword argument: %q", got)
+	}
+	if m.Node("test.p.positive") != nil {
+		t.Errorf("a generic test definition is not a singular test")
+	}
+	_, err := Compile(Options{ProjectDir: writeProject(t, map[string]string{
+		"martlet.yml":  "name: p\n",
+		"models/o.sql": "select 1 as amount",
+		"models/p.yml": "version: 2\nmodels:\n  - name: o\n    columns:\n      - name: amount\n        tests: [uniqe]\n",
+	})})
+	if err == nil || !strings.Contains(err.Error(), `models/p.yml:6:17: uniqe test: unknown generic test "uniqe" (did you mean "unique"?)`) {
+		t.Errorf("got %v", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"martlet/compiler/diag"
 	"martlet/compiler/manifest"
 	"martlet/compiler/project"
+	"martlet/compiler/template"
 )
 
 // renderAll renders every model on all cores: its SQL, its SQL with
@@ -113,6 +114,9 @@ func (c *compilation) renderProjectHooks(key string, hooks []string) []string {
 // renderSingularTests renders tests/**/*.sql into test nodes.
 func (c *compilation) renderSingularTests() {
 	for _, f := range c.project.Files.Tests {
+		if template.HasTestBlocks(string(f.Data)) {
+			continue
+		}
 		name := f.Stem()
 		n := &manifest.Node{
 			ID: "test." + c.project.Name + "." + name, Name: name, Kind: manifest.Test,

@@ -72,18 +72,29 @@ func testName(test, model, column string, args map[string]any) string {
 	}
 	sort.Strings(keys)
 	var flat []string
+	str := func(v any) string {
+		if b, ok := v.(bool); ok {
+			return map[bool]string{true: "True", false: "False"}[b]
+		}
+		return fmt.Sprint(v)
+	}
 	for _, k := range keys {
 		switch v := all[k].(type) {
 		case []any:
 			for _, part := range v {
-				flat = append(flat, fmt.Sprint(part))
+				flat = append(flat, str(part))
 			}
 		case map[string]any:
-			for _, part := range v {
-				flat = append(flat, fmt.Sprint(part))
+			inner := make([]string, 0, len(v))
+			for ik := range v {
+				inner = append(inner, ik)
+			}
+			sort.Strings(inner)
+			for _, ik := range inner {
+				flat = append(flat, str(v[ik]))
 			}
 		default:
-			flat = append(flat, fmt.Sprint(v))
+			flat = append(flat, str(v))
 		}
 	}
 	for i, f := range flat {
@@ -200,7 +211,28 @@ func (c *compilation) genericTestSQL(t *manifest.Node, spec *project.TestSpec, r
 		}
 		return fmt.Sprintf("select child.%s as from_field\nfrom %s as child\nleft join %s as parent on child.%s = parent.%s\nwhere child.%s is not null and parent.%s is null", column, rel, parent, column, field, column, field), nil
 	}
-	return "", fmt.Errorf("unknown generic test %q (martlet has unique, not_null, accepted_values and relationships)", spec.Name)
+	if c.env.HasGenericTest(spec.Name) {
+		args := map[string]any{"model": rel}
+		if column != "" {
+			args["column_name"] = column
+		}
+		for k, v := range spec.Args {
+			if k != "__name" {
+				args[k] = v
+			}
+		}
+		sql, d := c.env.RenderGenericTest(spec.Name, args, &nodeResolver{c: c, node: t, deps: deps})
+		if d != nil {
+			return "", fmt.Errorf("%s", d.Error())
+		}
+		return sql, nil
+	}
+	known := append([]string{"unique", "not_null", "accepted_values", "relationships"}, c.env.GenericTests()...)
+	msg := fmt.Sprintf("unknown generic test %q", spec.Name)
+	if s := diag.Suggest(spec.Name, known); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return "", fmt.Errorf("%s; define it with {%% test %s(model, column_name) %%} in macros/ or tests/generic/", msg, spec.Name)
 }
 
 // renderRelationArg renders a test argument such as `ref("customers")`

@@ -288,11 +288,11 @@ func (r *pgReader) generic(b int) *expr {
 		case jArray:
 			r.t.items(i, walk)
 		case jObject:
-			if typ, _ := r.node(i); r.t.vals[i].next == int32(i+2) || r.t.first(r.t.first(i)) >= 0 && isNodeType(typ) {
+			if typ, b := r.node(i); isNodeType(typ) && r.t.after(i, b) < 0 {
 				if x := r.expr(i); x != nil {
 					e.args = append(e.args, x)
-					return
 				}
+				return
 			}
 			for c := r.t.first(i); c >= 0; c = r.t.after(i, c) {
 				walk(c)

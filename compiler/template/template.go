@@ -82,7 +82,7 @@ func NewEnv(vars map[string]any, target project.Target, macroFiles []project.Fil
 	}
 	var ds diag.List
 	for _, f := range macroFiles {
-		translated, errs := jinja.Translate(string(f.Data))
+		translated, errs := jinja.Translate(rewriteTestBlocks(string(f.Data)))
 		if addJinjaErrors(&ds, f.Path, errs) {
 			continue
 		}
