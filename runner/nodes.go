@@ -222,17 +222,23 @@ func (r *run) hooks(ctx context.Context, event string, sqls []string) bool {
 	if len(sqls) == 0 {
 		return true
 	}
-	r.print.line(fmt.Sprintf("Running %s", plural(len(sqls), event+" hook")))
 	for i, sql := range sqls {
 		name := fmt.Sprintf("%s.%d", event, i)
+		start := HookStart{
+			Phase: event,
+			ID:    "operation." + r.opts.Manifest.Project + "." + name,
+			Name:  name,
+			Index: i + 1,
+			Total: len(sqls),
+		}
 		res := Result{
-			NodeID:       "operation." + r.opts.Manifest.Project + "." + name,
+			NodeID:       start.ID,
 			Name:         name,
 			Kind:         KindOperation,
 			Materialized: "hook",
 			Started:      time.Now(),
 		}
-		r.print.progress(i+1, len(sqls), "", "START", "hook: "+name, "RUN", "")
+		r.report.HookStart(start)
 		_, err := r.opts.Adapter.Exec(ctx, sql)
 		res.Duration = time.Since(res.Started)
 		if err != nil {
@@ -244,12 +250,10 @@ func (r *run) hooks(ctx context.Context, event string, sqls []string) bool {
 		r.mu.Lock()
 		r.results = append(r.results, res)
 		r.mu.Unlock()
-		r.printHook(i+1, len(sqls), res)
+		r.report.HookFinish(HookFinish{HookStart: start, Result: res})
 		if err != nil {
-			r.print.line("")
 			return false
 		}
 	}
-	r.print.line("")
 	return true
 }

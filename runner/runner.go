@@ -1,7 +1,8 @@
 // Package runner owns executing a selected part of a compiled project
 // against a target database: it loads seeds, materializes models, runs data
 // tests and the project's hooks in dependency order (through
-// runner/scheduler), prints dbt-style progress lines and a summary, and
+// runner/scheduler), reports its progress as events to a Reporter (dbt-style
+// lines and a summary, JSON lines, or a live status line on a terminal), and
 // records every node's outcome for target/run_results.json.
 package runner
 
@@ -72,10 +73,22 @@ type Options struct {
 	// FullRefresh rebuilds incremental models from scratch, except those
 	// configured with full_refresh: false.
 	FullRefresh bool
-	// Out receives progress lines; nil discards them.
+	// Out receives the progress output; nil discards it.
 	Out io.Writer
-	// Color colours statuses with ANSI escapes.
+	// LogFormat is LogFormatText (the default when empty) or
+	// LogFormatJSON.
+	LogFormat string
+	// Live, with the text format, keeps a status line at the bottom of
+	// Out, redrawn in place: for a terminal only.
+	Live bool
+	// Width is the terminal's width in columns, to which the live status
+	// line is truncated; below 1 means 80.
+	Width int
+	// Color colours statuses with ANSI escapes, in the text format.
 	Color bool
+	// Reporter, when set, receives the run's events instead of the
+	// reporter that LogFormat and Live choose, which then write nothing.
+	Reporter Reporter
 }
 
 // Execute runs the selected nodes: on-run-start hooks, then the nodes in
@@ -98,29 +111,28 @@ func Execute(ctx context.Context, opts Options) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &run{
-		opts:  opts,
-		ids:   ids,
-		print: &printer{out: opts.Out, color: opts.Color, now: time.Now},
+	rep, err := newReporter(opts)
+	if err != nil {
+		return nil, err
 	}
-	if r.print.out == nil {
-		r.print.out = io.Discard
-	}
+	r := &run{opts: opts, ids: ids, report: rep}
 	start := time.Now()
+	threads := max(opts.Threads, 1)
+	runStart := RunStart{Project: opts.Manifest.Project, Target: opts.Manifest.Target.Name, Threads: threads, Nodes: len(ids)}
 	if len(ids) == 0 {
-		r.print.line("Nothing to do: no selected node is one this command runs.")
-		return &Results{Elapsed: time.Since(start), GeneratedAt: time.Now()}, nil
+		rep.RunStart(runStart)
+		res := &Results{Elapsed: time.Since(start), GeneratedAt: time.Now()}
+		rep.RunEnd(RunEnd{Results: res})
+		return res, nil
 	}
 	r.catalog, err = loadCatalog(ctx, opts.Adapter, r.schemas())
 	if err != nil {
 		return nil, fmt.Errorf("reading the catalog: %w", err)
 	}
-	threads := max(opts.Threads, 1)
-	r.print.line(fmt.Sprintf("Concurrency: %d threads (target='%s')", threads, opts.Manifest.Target.Name))
-	r.print.line("")
+	rep.RunStart(runStart)
 	runErr := r.execute(ctx, threads)
 	res := &Results{Results: r.results, Elapsed: time.Since(start), GeneratedAt: time.Now()}
-	r.summary(res)
+	rep.RunEnd(RunEnd{Nodes: len(ids), Results: res})
 	return res, runErr
 }
 
@@ -143,7 +155,7 @@ func runNodes(opts Options) ([]string, error) {
 type run struct {
 	opts    Options
 	ids     []string
-	print   *printer
+	report  Reporter
 	catalog *catalog
 
 	mu      sync.Mutex
@@ -172,7 +184,7 @@ func (r *run) execute(ctx context.Context, threads int) error {
 	m := r.opts.Manifest
 	if !r.hooks(ctx, "on-run-start", m.OnRunStart) {
 		for _, id := range r.ids {
-			r.skip(id, "skipped because an on-run-start hook failed", false)
+			r.skip(id, SkipRunStartHook, "skipped because an on-run-start hook failed")
 		}
 		return ctx.Err()
 	}
@@ -196,7 +208,8 @@ func (r *run) execute(ctx context.Context, threads int) error {
 func (r *run) Execute(ctx context.Context, id string) scheduler.Outcome {
 	n := r.opts.Manifest.Node(id)
 	slot, index := r.reserve()
-	r.printStart(index, n)
+	start := NodeStart{Node: nodeInfo(n), Index: index, Total: len(r.ids)}
+	r.report.NodeStart(start)
 	var res Result
 	switch n.Kind {
 	case manifest.Seed:
@@ -207,7 +220,7 @@ func (r *run) Execute(ctx context.Context, id string) scheduler.Outcome {
 		res = r.model(ctx, n)
 	}
 	r.store(slot, res)
-	r.printDone(index, n, res)
+	r.report.NodeFinish(NodeFinish{NodeStart: start, Result: res})
 	switch res.Status {
 	case StatusSuccess, StatusPass:
 		return scheduler.Succeeded
@@ -221,30 +234,31 @@ func (r *run) Execute(ctx context.Context, id string) scheduler.Outcome {
 func (r *run) Skip(id, cause string) {
 	switch cause {
 	case scheduler.CauseCancelled:
-		r.skip(id, "skipped because the run was cancelled", false)
+		r.skip(id, SkipCancelled, "skipped because the run was cancelled")
 	case scheduler.CauseFailFast:
-		r.skip(id, "skipped by --fail-fast after a failure", true)
+		r.skip(id, SkipFailFast, "skipped by --fail-fast after a failure")
 	default:
 		name := cause
 		if n := r.opts.Manifest.Node(cause); n != nil {
 			name = string(n.Kind) + " " + n.Name
 		}
-		r.skip(id, "skipped because upstream "+name+" failed", true)
+		r.skip(id, SkipUpstream, "skipped because upstream "+name+" failed")
 	}
 }
 
-// skip records node id as skipped with message, printing a SKIP line if
-// show is set.
-func (r *run) skip(id, message string, show bool) {
+// skip records and reports node id as skipped for cause, with message.
+func (r *run) skip(id string, cause SkipCause, message string) {
 	n := r.opts.Manifest.Node(id)
 	slot, index := r.reserve()
 	res := newResult(n)
 	res.Status = StatusSkipped
 	res.Message = message
 	r.store(slot, res)
-	if show {
-		r.printSkip(index, n)
-	}
+	r.report.NodeFinish(NodeFinish{
+		NodeStart: NodeStart{Node: nodeInfo(n), Index: index, Total: len(r.ids)},
+		Result:    res,
+		SkipCause: cause,
+	})
 }
 
 // reserve appends an empty result slot, in start order, and returns it with
@@ -266,10 +280,7 @@ func (r *run) store(slot int, res Result) {
 
 // newResult returns a result naming n, with no outcome yet.
 func newResult(n *manifest.Node) Result {
-	res := Result{NodeID: n.ID, Name: n.Name, Kind: n.Kind, Path: n.Path, Materialized: string(n.Kind)}
-	if n.Kind == manifest.Model {
-		res.Materialized = n.Config.Materialized
-	}
+	res := Result{NodeID: n.ID, Name: n.Name, Kind: n.Kind, Path: n.Path, Materialized: nodeInfo(n).Materialized}
 	if n.Relation.Name != "" {
 		res.Relation = n.Relation.String()
 	}

@@ -11,7 +11,7 @@ import (
 
 // describe returns how progress lines name node n: what it is (such as
 // "sql table model main.orders"), and the verbs for success and error.
-func describe(n *manifest.Node) (what, done, failed string) {
+func describe(n NodeInfo) (what, done, failed string) {
 	rel := n.Relation.Schema + "." + n.Relation.Name
 	switch n.Kind {
 	case manifest.Seed:
@@ -19,88 +19,87 @@ func describe(n *manifest.Node) (what, done, failed string) {
 	case manifest.Test:
 		return "test " + n.Name, "PASS", "ERROR"
 	}
-	return "sql " + n.Config.Materialized + " model " + rel, "OK created", "ERROR creating"
+	return "sql " + n.Materialized + " model " + rel, "OK created", "ERROR creating"
 }
 
-// printStart prints the START line of node n.
-func (r *run) printStart(index int, n *manifest.Node) {
-	what, _, _ := describe(n)
-	r.print.progress(index, len(r.ids), "", "START", what, "RUN", "")
+// nodeStart returns the START line of a node.
+func (f textFormat) nodeStart(e NodeStart) string {
+	what, _, _ := describe(e.Node)
+	return f.progress(e.Index, e.Total, "", "START", what, "RUN", "")
 }
 
-// printDone prints the line that reports how node n finished.
-func (r *run) printDone(index int, n *manifest.Node, res Result) {
+// nodeFinish returns the line that reports how a node finished: none for
+// a node skipped because the run was cancelled or an on-run-start hook
+// failed, which the summary accounts for.
+func (f textFormat) nodeFinish(e NodeFinish) []string {
+	n, res := e.Node, e.Result
 	what, done, failed := describe(n)
 	timing := " in " + seconds(res.Duration)
-	total := len(r.ids)
+	var line string
 	switch res.Status {
 	case StatusSuccess:
 		status := "OK"
 		if n.Kind == manifest.Seed {
 			status = fmt.Sprintf("INSERT %d", res.Rows)
 		}
-		r.print.progress(index, total, green, done, what, status, timing)
+		line = f.progress(e.Index, e.Total, green, done, what, status, timing)
 	case StatusPass:
-		r.print.progress(index, total, green, "PASS", n.Name, "PASS", timing)
+		line = f.progress(e.Index, e.Total, green, "PASS", n.Name, "PASS", timing)
 	case StatusWarn:
-		r.print.progress(index, total, yellow, fmt.Sprintf("WARN %d", res.Rows), n.Name, fmt.Sprintf("WARN %d", res.Rows), timing)
+		line = f.progress(e.Index, e.Total, yellow, fmt.Sprintf("WARN %d", res.Rows), n.Name, fmt.Sprintf("WARN %d", res.Rows), timing)
 	case StatusFail:
-		r.print.progress(index, total, red, fmt.Sprintf("FAIL %d", res.Rows), n.Name, fmt.Sprintf("FAIL %d", res.Rows), timing)
+		line = f.progress(e.Index, e.Total, red, fmt.Sprintf("FAIL %d", res.Rows), n.Name, fmt.Sprintf("FAIL %d", res.Rows), timing)
+	case StatusSkipped:
+		if e.SkipCause != SkipUpstream && e.SkipCause != SkipFailFast {
+			return nil
+		}
+		what = "relation " + n.Relation.Schema + "." + n.Relation.Name
+		if n.Kind == manifest.Test {
+			what = "test " + n.Name
+		}
+		line = f.progress(e.Index, e.Total, yellow, "SKIP", what, "SKIP", "")
 	default:
 		if n.Kind == manifest.Test {
 			what = n.Name
 		}
-		r.print.progress(index, total, red, failed, what, "ERROR", timing)
+		line = f.progress(e.Index, e.Total, red, failed, what, "ERROR", timing)
 	}
+	return []string{line}
 }
 
-// printSkip prints the SKIP line of node n.
-func (r *run) printSkip(index int, n *manifest.Node) {
-	what := "relation " + n.Relation.Schema + "." + n.Relation.Name
-	if n.Kind == manifest.Test {
-		what = "test " + n.Name
+// runEnd returns the closing block: what ran, how long it took, every
+// error, failure and warning, and the counts; nothing when there was
+// nothing to do.
+func (f textFormat) runEnd(e RunEnd) []string {
+	if e.Nodes == 0 {
+		return nil
 	}
-	r.print.progress(index, len(r.ids), yellow, "SKIP", what, "SKIP", "")
-}
-
-// printHook prints the line that reports how a project hook finished.
-func (r *run) printHook(index, total int, res Result) {
-	timing := " in " + seconds(res.Duration)
-	if res.Status == StatusSuccess {
-		r.print.progress(index, total, green, "OK", "hook: "+res.Name, "OK", timing)
-		return
+	res := e.Results
+	out := []string{
+		f.line(""),
+		f.line(fmt.Sprintf("Finished running %s in %s (%s).", statLine(res.Results), clock(res.Elapsed), seconds(res.Elapsed))),
+		f.line(""),
 	}
-	r.print.progress(index, total, red, "ERROR", "hook: "+res.Name, "ERROR", timing)
-}
-
-// summary prints the closing block: what ran, how long it took, every
-// error, failure and warning, and the counts.
-func (r *run) summary(res *Results) {
-	p := r.print
-	p.line("")
-	p.line(fmt.Sprintf("Finished running %s in %s (%s).", statLine(res.Results), clock(res.Elapsed), seconds(res.Elapsed)))
-	p.line("")
 	c := res.Counts()
 	switch {
 	case c.Error == 0 && c.Warn == 0:
-		p.line(p.paint(green, "Completed successfully"))
+		out = append(out, f.line(f.paint(green, "Completed successfully")))
 	default:
 		colour := red
 		if c.Error == 0 {
 			colour = yellow
 		}
-		p.line(p.paint(colour, fmt.Sprintf("Completed with %s and %s:", plural(c.Error, "error"), plural(c.Warn, "warning"))))
+		out = append(out, f.line(f.paint(colour, fmt.Sprintf("Completed with %s and %s:", plural(c.Error, "error"), plural(c.Warn, "warning")))))
 		for _, res := range res.Results {
-			r.problem(res)
+			out = append(out, f.problem(res)...)
 		}
 	}
-	p.line("")
-	p.line(fmt.Sprintf("Done. PASS=%d WARN=%d ERROR=%d SKIP=%d TOTAL=%d", c.Pass, c.Warn, c.Error, c.Skip, c.Total))
+	return append(out, f.line(""), f.line(fmt.Sprintf("Done. PASS=%d WARN=%d ERROR=%d SKIP=%d TOTAL=%d", c.Pass, c.Warn, c.Error, c.Skip, c.Total)))
 }
 
-// problem prints the heading and message of a failed, erroring or warning
-// result; other results print nothing.
-func (r *run) problem(res Result) {
+// problem returns the heading and message of a failed, erroring or
+// warning result; other results have none.
+func (f textFormat) problem(res Result) []string {
 	var colour, heading string
 	switch res.Status {
 	case StatusError:
@@ -110,7 +109,7 @@ func (r *run) problem(res Result) {
 	case StatusWarn:
 		colour, heading = yellow, "Warning in"
 	default:
-		return
+		return nil
 	}
 	kind := string(res.Kind)
 	if res.Kind == KindOperation {
@@ -120,11 +119,11 @@ func (r *run) problem(res Result) {
 	if res.Path != "" {
 		heading += " (" + res.Path + ")"
 	}
-	r.print.line("")
-	r.print.line(r.print.paint(colour, heading))
+	out := []string{f.line(""), f.line(f.paint(colour, heading))}
 	for _, l := range strings.Split(res.Message, "\n") {
-		r.print.line("  " + l)
+		out = append(out, f.line("  "+l))
 	}
+	return out
 }
 
 // statLine counts results by what they are: "3 table models, 2 seeds,

@@ -15,6 +15,8 @@ import (
 	"syscall"
 
 	ucli "github.com/urfave/cli/v2"
+
+	"martlet/runner"
 )
 
 // Exit codes.
@@ -51,26 +53,30 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // Run is Main with a caller's context.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	mask := newSecretMask()
+	terminal, width := isTerminal(stdout), terminalWidth(stdout)
 	stdout, stderr = mask.Writer(stdout), mask.Writer(stderr)
 	app := newApp(stdout, stderr)
-	app.Metadata = map[string]any{secretMaskKey: mask}
+	app.Metadata = map[string]any{secretMaskKey: mask, terminalKey: terminal, widthKey: width}
 	err := app.RunContext(ctx, append([]string{"martlet"}, normalizeArgs(app, args)...))
 	if err == nil {
 		return ExitOK
 	}
+	code, msg := ExitFailure, err.Error()
 	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.msg != "" {
-			fmt.Fprintln(stderr, ee.msg)
+	switch {
+	case errors.As(err, &ee):
+		code, msg = ee.code, ee.msg
+	case ctx.Err() != nil:
+		code, msg = ExitInterrupted, "interrupted"
+	}
+	if msg != "" {
+		if app.Metadata[jsonLogKey] == true {
+			runner.WriteJSONLine(stdout, "error", runner.LevelError, map[string]any{"message": msg, "exit_code": code})
+		} else {
+			fmt.Fprintln(stderr, msg)
 		}
-		return ee.code
 	}
-	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "interrupted")
-		return ExitInterrupted
-	}
-	fmt.Fprintln(stderr, err)
-	return ExitFailure
+	return code
 }
 
 func newApp(stdout, stderr io.Writer) *ucli.App {
@@ -97,7 +103,9 @@ func newApp(stdout, stderr io.Writer) *ucli.App {
 		CommandNotFound: func(c *ucli.Context, name string) {},
 		Before: func(c *ucli.Context) error {
 			switch f := c.String("log-format"); f {
-			case "text", "json":
+			case "text":
+			case "json":
+				c.App.Metadata[jsonLogKey] = true
 			default:
 				return usageErrorf("martlet: --log-format must be text or json, not %q", f)
 			}
@@ -128,6 +136,16 @@ func setUsageHandler(cmd *ucli.Command) {
 		setUsageHandler(sub)
 	}
 }
+
+// terminalKey and widthKey record in the app's metadata whether stdout is
+// a terminal and how wide, as seen before output is wrapped for masking.
+const (
+	terminalKey = "terminal"
+	widthKey    = "width"
+)
+
+// jsonLogKey is set in the app's metadata when --log-format is json.
+const jsonLogKey = "jsonLog"
 
 // secretMaskKey is where the app's metadata holds the secret mask.
 const secretMaskKey = "secretMask"

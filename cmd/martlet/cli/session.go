@@ -91,11 +91,26 @@ func newSession(c *ucli.Context) (*session, error) {
 	return &session{result: res, selected: selected, color: useColor(c)}, nil
 }
 
+// printDiagnostics prints compile diagnostics: compiler-style lines on
+// stderr, or with --log-format json one "diagnostic" event each on stdout.
 func printDiagnostics(c *ucli.Context, ds diag.List) {
 	for _, d := range ds {
-		fmt.Fprintln(c.App.ErrWriter, d.Error())
+		if !jsonLog(c) {
+			fmt.Fprintln(c.App.ErrWriter, d.Error())
+			continue
+		}
+		level := runner.LevelError
+		if d.Severity == diag.Warning {
+			level = runner.LevelWarn
+		}
+		runner.WriteJSONLine(c.App.Writer, "diagnostic", level, map[string]any{
+			"file": d.File, "line": d.Line, "column": d.Col, "message": d.Msg,
+		})
 	}
 }
+
+// jsonLog reports whether --log-format is json.
+func jsonLog(c *ucli.Context) bool { return c.App.Metadata[jsonLogKey] == true }
 
 func plural(n int, one, many string) string {
 	if n == 1 {
@@ -122,7 +137,10 @@ func (s *session) execute(c *ucli.Context, mode runner.Mode, ids []string) error
 		FailFast:    c.Bool("fail-fast"),
 		FullRefresh: c.Bool("full-refresh"),
 		Out:         c.App.Writer,
-		Color:       s.color,
+		Color:       s.color && !jsonLog(c),
+		LogFormat:   c.String("log-format"),
+		Live:        c.App.Metadata[terminalKey] == true && !jsonLog(c),
+		Width:       c.App.Metadata[widthKey].(int),
 	})
 	if results != nil {
 		mask := c.App.Metadata[secretMaskKey].(*secretMask)
