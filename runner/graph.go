@@ -6,11 +6,11 @@ import (
 )
 
 // buildGraph returns the graph `build` schedules on: the manifest's
-// dependency graph plus, as in dbt, an edge from every test to the
-// dependants of the nodes it tests, so that a failing test skips what is
-// built on the data it rejected. An edge that would close a cycle (the
-// dependant is upstream of the test, as with a relationships test) is left
-// out.
+// dependency graph plus, as in dbt, an edge from a test to each model
+// built on the data it checks, so that a failing test skips what depends
+// on it. Like dbt, a test gates a node only when every node the test
+// reads is upstream of that node: a relationships test on a and s does
+// not gate a sibling b that reads s alone.
 func buildGraph(m *manifest.Manifest) *dag.Graph {
 	base := m.Graph()
 	g := dag.New()
@@ -22,37 +22,49 @@ func buildGraph(m *manifest.Manifest) *dag.Graph {
 			g.AddEdge(p, n.ID)
 		}
 	}
-	upstream := make([]bool, base.Len())
+	ancestors := map[int][]bool{}
+	upstreamOf := func(c int) []bool {
+		set, ok := ancestors[c]
+		if !ok {
+			set = make([]bool, base.Len())
+			base.MarkAncestors(set, []int{c}, -1)
+			ancestors[c] = set
+		}
+		return set
+	}
 	for _, t := range m.Nodes {
 		if t.Kind != manifest.Test {
 			continue
 		}
-		var starts []int
+		parents := make([]int, 0, len(t.DependsOn))
 		for _, p := range t.DependsOn {
 			if i, ok := base.Index(p); ok {
-				starts = append(starts, i)
+				parents = append(parents, i)
 			}
 		}
-		clear(upstream)
-		marked := false
-		for _, p := range starts {
+		seen := map[int]bool{}
+		for _, p := range parents {
 			for _, c := range base.ChildIndices(p) {
 				child := m.Node(base.ID(c))
-				if child == nil || child.Kind == manifest.Test {
+				if seen[c] || child == nil || child.Kind == manifest.Test {
 					continue
 				}
-				if !marked {
-					base.MarkAncestors(upstream, starts, -1)
-					for _, s := range starts {
-						upstream[s] = true
-					}
-					marked = true
-				}
-				if !upstream[c] {
+				seen[c] = true
+				if len(parents) == 1 || allUpstream(parents, upstreamOf(c)) {
 					g.AddEdge(t.ID, child.ID)
 				}
 			}
 		}
 	}
 	return g
+}
+
+// allUpstream reports whether every node of parents is in the set.
+func allUpstream(parents []int, set []bool) bool {
+	for _, p := range parents {
+		if !set[p] {
+			return false
+		}
+	}
+	return true
 }

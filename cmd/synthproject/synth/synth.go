@@ -24,6 +24,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -195,20 +196,11 @@ func chooseRefs(rng *rand.Rand, l int, byLayer [3][]string) []string {
 	want := 1 + rng.IntN(3)
 	for tries := 0; len(refs) < want && tries < 8; tries++ {
 		r := pool[rng.IntN(len(pool))]
-		if !contains(refs, r) {
+		if !slices.Contains(refs, r) {
 			refs = append(refs, r)
 		}
 	}
 	return refs
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // MaxTestsPerModel is the most generic tests one model gets.
