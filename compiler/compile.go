@@ -36,6 +36,8 @@ type Options struct {
 	Target string
 	// Vars is the --vars YAML mapping.
 	Vars string
+	// ProfilesDir is where a dbt project's profiles.yml is (--profiles-dir).
+	ProfilesDir string
 	// Threads overrides the target's threads when positive.
 	Threads int
 	// SkipSQLCheck turns off the syntax check of compiled SQL.
@@ -114,7 +116,7 @@ type renderedNode struct {
 // it has errors (with a nil Manifest if the project could not be built);
 // the error is the error diagnostics.
 func Compile(opts Options) (*Result, error) {
-	p, ds := project.Load(opts.ProjectDir, project.Options{Vars: opts.Vars})
+	p, ds := project.Load(opts.ProjectDir, project.Options{Vars: opts.Vars, ProfilesDir: opts.ProfilesDir})
 	res := &Result{Project: p}
 	if p == nil {
 		return finish(res, ds)
@@ -214,7 +216,11 @@ func (c *compilation) addDiag(d *diag.Diagnostic) {
 
 // parallel runs fn over items on every core.
 func parallel[T any](items []T, fn func(T)) {
-	workers := runtime.GOMAXPROCS(0)
+	parallelN(items, runtime.GOMAXPROCS(0), fn)
+}
+
+// parallelN runs fn over items with the given number of workers.
+func parallelN[T any](items []T, workers int, fn func(T)) {
 	if workers > len(items) {
 		workers = len(items)
 	}

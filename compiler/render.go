@@ -97,9 +97,9 @@ func (c *compilation) renderHooks(n *manifest.Node, key string, hooks []string, 
 func (c *compilation) renderProjectHooks(key string, hooks []string) []string {
 	var out []string
 	for _, h := range hooks {
-		n := &manifest.Node{ID: "hook." + key, Name: key, Path: project.FileName}
+		n := &manifest.Node{ID: "hook." + key, Name: key, Path: c.project.File}
 		r := &nodeResolver{c: c, node: n, deps: map[string]bool{}, allowSecrets: true}
-		sql, d := c.env.RenderString(project.FileName, h, r)
+		sql, d := c.env.RenderString(c.project.File, h, r)
 		if d != nil {
 			d.Msg = key + ": " + d.Msg
 			c.ds.Add(d)

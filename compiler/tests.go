@@ -235,10 +235,33 @@ func (c *compilation) genericTestSQL(t *manifest.Node, spec *project.TestSpec, r
 	return "", fmt.Errorf("%s; define it with {%% test %s(model, column_name) %%} in macros/ or tests/generic/", msg, spec.Name)
 }
 
+// relationCall matches the common test arguments `ref('x')` and
+// `source('s', 't')`, which are resolved without a template render.
+var relationCall = regexp.MustCompile(`^\s*(ref|source)\(\s*(?:'([^']*)'|"([^"]*)")\s*(?:,\s*(?:'([^']*)'|"([^"]*)")\s*)?\)\s*$`)
+
 // renderRelationArg renders a test argument such as `ref("customers")`
 // or `source("raw", "events")`, recording the dependency.
 func (c *compilation) renderRelationArg(t *manifest.Node, expr string, deps map[string]bool) (string, error) {
 	r := &nodeResolver{c: c, node: t, deps: deps}
+	if m := relationCall.FindStringSubmatch(expr); m != nil {
+		first, second := m[2]+m[3], m[4]+m[5]
+		var rel any
+		var err error
+		switch {
+		case m[1] == "source" && second != "":
+			rel, err = r.Source(first, second)
+		case m[1] == "ref" && second != "":
+			rel, err = r.Ref([]string{first, second})
+		case m[1] == "ref":
+			rel, err = r.Ref([]string{first})
+		default:
+			return "", fmt.Errorf("source() takes a source name and a table name")
+		}
+		if err != nil {
+			return "", err
+		}
+		return rel.(string), nil
+	}
 	out, d := c.env.RenderString(t.Path, "{{ "+expr+" }}", r)
 	if d != nil {
 		return "", fmt.Errorf("%s", d.Msg)

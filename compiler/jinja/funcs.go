@@ -20,6 +20,14 @@ const NamespaceCallKey = "__call"
 // returned Go function.
 type NamespaceCall func(name string, args []*pongo2.Value) (*pongo2.Value, error)
 
+// LookupKey is the context name under which the caller may bind a Lookup.
+const LookupKey = "__lookup"
+
+// Lookup finds a function that a template calls by a name its context
+// does not hold, such as a project macro, or returns nil. It lets a caller
+// offer many functions without putting each in every render context.
+type Lookup func(name string) any
+
 // slotKey is the private context entry of the lazy-evaluation helpers.
 const slotKey = "__stashed"
 
@@ -122,6 +130,11 @@ func init() {
 			name := args[0].String()
 			fn := lookupVar(ctx, name)
 			if fn.IsNil() {
+				if lookup, ok := unwrap(lookupVar(ctx, LookupKey)).(Lookup); ok {
+					if f := lookup(name); f != nil {
+						return callValue(ctx, f, args[1:])
+					}
+				}
 				return nil, fmt.Errorf("%q is undefined", name)
 			}
 			return callValue(ctx, fn, args[1:])

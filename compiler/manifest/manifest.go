@@ -5,6 +5,7 @@
 package manifest
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -189,9 +190,12 @@ func (m *Manifest) Write(path string) error {
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(f)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(m); err != nil {
+	w := bufio.NewWriterSize(f, 1<<20)
+	if err := json.NewEncoder(w).Encode(m); err != nil {
+		f.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
 		f.Close()
 		return err
 	}

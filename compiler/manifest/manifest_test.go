@@ -162,9 +162,9 @@ func TestWriteJSONShape(t *testing.T) {
 	}
 	s := string(data)
 	for _, want := range []string{
-		`"project": "shop"`, `"unique_id": "model.shop.orders"`, `"resource_type": "seed"`,
-		`"depends_on": [`, `"materialized": "incremental"`, `"test_name": "unique"`,
-		`"upstream": [`, `"checksum": "c2"`, `"relation": {`,
+		`"project":"shop"`, `"unique_id":"model.shop.orders"`, `"resource_type":"seed"`,
+		`"depends_on":[`, `"materialized":"incremental"`, `"test_name":"unique"`,
+		`"upstream":[`, `"checksum":"c2"`, `"relation":{`,
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("manifest.json lacks %s", want)
@@ -175,8 +175,8 @@ func TestWriteJSONShape(t *testing.T) {
 			t.Errorf("manifest.json must not contain %s", absent)
 		}
 	}
-	if !strings.HasSuffix(s, "}\n") || !strings.HasPrefix(s, "{\n \"project\"") {
-		t.Errorf("manifest.json is not one-space indented JSON: %.40q", s)
+	if !strings.HasSuffix(s, "}\n") || !strings.HasPrefix(s, `{"project":`) || strings.Count(s, "\n") != 1 {
+		t.Errorf("manifest.json is not compact JSON on one line: %.40q", s)
 	}
 }
 

@@ -1,6 +1,7 @@
 // Package project owns reading a martlet project from disk: the project
-// file (martlet.yml), its folder-scoped configuration, targets and vars,
-// the properties YAML files, and the lists of model, seed, macro, test and
+// file (martlet.yml, or dbt's dbt_project.yml with its profiles.yml), its
+// folder-scoped configuration, targets and vars, the properties YAML files
+// with their docs blocks, and the lists of model, seed, macro, test and
 // snapshot files. It reads and validates; rendering is the compiler's.
 package project
 
@@ -13,6 +14,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,6 +30,9 @@ type Project struct {
 	// Root is the absolute project directory; every Path below is
 	// relative to it, with forward slashes.
 	Root string
+	// File is the project file read: FileName, or DbtFileName for a dbt
+	// project. Diagnostics about the project file name it.
+	File string
 	Name string
 	// Vars are the project's vars with --vars applied on top.
 	Vars map[string]any
@@ -42,6 +47,16 @@ type Project struct {
 	OnRunStart    []string
 	OnRunEnd      []string
 
+	// Profile is the dbt profile whose outputs are the targets, and
+	// ProfilesFile the profiles.yml it was read from (relative to Root
+	// when inside it, else absolute); both are empty for a project that
+	// names no profile.
+	Profile      string
+	ProfilesFile string
+	// badTargets holds the errors of profile outputs that could not be
+	// read; they are reported when Target selects one.
+	badTargets map[string]diag.List
+
 	Paths Paths
 	Files Files
 	Props *Properties
@@ -55,6 +70,10 @@ type Paths struct {
 	Tests     []string
 	Snapshots []string
 	Target    string
+	// Docs are dbt's docs-paths: the directories of the .md files with
+	// {% docs %} blocks. When empty, the model, seed, macro and snapshot
+	// directories are searched.
+	Docs []string
 }
 
 // File is one project file, read into memory.
@@ -93,6 +112,8 @@ type Files struct {
 	Tests      []File
 	Snapshots  []File
 	Properties []File
+	// Docs are the .md files searched for {% docs %} blocks.
+	Docs []File
 }
 
 // Options adjust loading.
@@ -100,6 +121,10 @@ type Options struct {
 	// Vars is a YAML mapping given on the command line (--vars), merged
 	// over the project's vars.
 	Vars string
+	// ProfilesDir is the directory of profiles.yml (--profiles-dir) for a
+	// dbt_project.yml project; when empty, $DBT_PROFILES_DIR, the project
+	// directory and ~/.dbt are searched, as dbt does.
+	ProfilesDir string
 }
 
 // Load reads the project at dir. Diagnostics hold every problem found;
@@ -112,42 +137,47 @@ func Load(dir string, opts Options) (*Project, diag.List) {
 		ds.Add(diag.At("", 0, 0, "project directory %s: %v", dir, err))
 		return nil, ds
 	}
-	data, err := os.ReadFile(filepath.Join(root, FileName))
+	file, data, err := readProjectFile(root)
 	if err != nil {
 		if os.IsNotExist(err) {
-			ds.Add(diag.At("", 0, 0, "no %s in %s: not a martlet project (run `martlet init` to create one, or pass --project-dir)", FileName, dir))
+			ds.Add(diag.At("", 0, 0, "no %s or %s in %s: not a martlet project (run `martlet init` to create one, or pass --project-dir)", FileName, DbtFileName, dir))
 		} else {
-			ds.Add(diag.At(FileName, 0, 0, "%v", err))
+			ds.Add(diag.At(file, 0, 0, "%v", err))
 		}
 		return nil, ds
 	}
-	p := &Project{Root: root}
-	p.parseProjectFile(FileName, data, &ds)
+	p := &Project{Root: root, File: file}
+	tree := p.parseProjectFile(file, data, &ds)
 	if p.Name == "" {
 		return nil, ds
+	}
+	if file == DbtFileName {
+		p.loadProfile(tree.Get("profile"), opts.ProfilesDir, &ds)
 	}
 	if opts.Vars != "" {
 		p.applyCLIVars(opts.Vars, &ds)
 	}
 	p.discover(&ds)
-	p.Props = parseAllProperties(p.Files.Properties, &ds)
+	p.Props = parseAllProperties(p.Files.Properties, p.readDocs(&ds), &ds)
 	return p, ds
 }
 
-func (p *Project) parseProjectFile(file string, data []byte, ds *diag.List) {
+// parseProjectFile reads the project file and returns its tree (nil when
+// it is not a valid project file, and then Name stays empty).
+func (p *Project) parseProjectFile(file string, data []byte, ds *diag.List) *yamltree.Node {
 	root, d := yamltree.Parse(file, data)
 	if d != nil {
 		ds.Add(d)
-		return
+		return nil
 	}
 	if root.Kind != yamltree.Map {
 		ds.Add(diag.At(file, root.Line, root.Col, "the project file must be a mapping"))
-		return
+		return nil
 	}
 	name := root.Get("name")
 	if name == nil || name.String() == "" {
 		ds.Add(diag.At(file, root.Line, root.Col, "missing required key `name`"))
-		return
+		return nil
 	}
 	p.Name = name.String()
 	p.Paths = Paths{
@@ -160,8 +190,7 @@ func (p *Project) parseProjectFile(file string, data []byte, ds *diag.List) {
 	for i, k := range root.Keys {
 		v := root.Values[i]
 		switch key := k.String(); key {
-		case "name":
-		case "version", "config-version", "require-dbt-version", "profile", "clean-targets":
+		case "name", "profile":
 		case "vars":
 			p.parseVars(file, v, ds)
 		case "models":
@@ -192,10 +221,15 @@ func (p *Project) parseProjectFile(file string, data []byte, ds *diag.List) {
 			p.Paths.Snapshots = stringList(file, key, v, ds)
 		case "target-path":
 			p.Paths.Target = v.String()
+		case "docs-paths":
+			p.Paths.Docs = stringList(file, key, v, ds)
 		default:
+			if slices.Contains(dbtIgnoredKeys, key) {
+				continue
+			}
 			known := []string{"name", "vars", "models", "seeds", "snapshots", "tests", "targets", "target",
 				"on-run-start", "on-run-end", "model-paths", "seed-paths", "macro-paths", "test-paths",
-				"snapshot-paths", "target-path"}
+				"snapshot-paths", "target-path", "docs-paths"}
 			msg := fmt.Sprintf("unknown key %q in the project file", key)
 			if s := diag.Suggest(key, known); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
@@ -209,6 +243,7 @@ func (p *Project) parseProjectFile(file string, data []byte, ds *diag.List) {
 	if p.DefaultTarget == "" {
 		p.DefaultTarget = "dev"
 	}
+	return root
 }
 
 func (p *Project) parseVars(file string, v *yamltree.Node, ds *diag.List) {
@@ -219,8 +254,20 @@ func (p *Project) parseVars(file string, v *yamltree.Node, ds *diag.List) {
 		ds.Add(diag.At(file, v.Line, v.Col, "vars must be a mapping"))
 		return
 	}
+	// dbt scopes vars by project: the entries of `vars: {<project name>:
+	// {...}}` are this project's, over the global ones.
+	var scoped *yamltree.Node
 	for i, k := range v.Keys {
+		if k.String() == p.Name && v.Values[i].Kind == yamltree.Map {
+			scoped = v.Values[i]
+			continue
+		}
 		p.Vars[k.String()] = v.Values[i].Interface()
+	}
+	if scoped != nil {
+		for i, k := range scoped.Keys {
+			p.Vars[k.String()] = scoped.Values[i].Interface()
+		}
 	}
 }
 
@@ -263,7 +310,7 @@ func (p *Project) discover(ds *diag.List) {
 	}
 	for _, k := range kinds {
 		for _, dir := range k.dirs {
-			for _, f := range p.walk(dir, ds, k.ext) {
+			for _, f := range p.walk(dir, ds, k.ext, ".yml", ".yaml") {
 				if strings.EqualFold(path.Ext(f.Path), k.ext) {
 					*k.dst = append(*k.dst, f)
 				} else {
@@ -274,10 +321,10 @@ func (p *Project) discover(ds *diag.List) {
 	}
 }
 
-// walk returns the files below dir with extension ext or a YAML
-// extension, sorted. A missing directory is not an error: a project need
-// not have seeds. Of a CSV file only the header line is read.
-func (p *Project) walk(dir string, ds *diag.List, ext string) []File {
+// walk returns the files below dir with one of the extensions exts,
+// sorted. A missing directory is not an error: a project need not have
+// seeds. Of a CSV file only the header line is read.
+func (p *Project) walk(dir string, ds *diag.List, exts ...string) []File {
 	base := filepath.Join(p.Root, filepath.FromSlash(dir))
 	var out []File
 	err := filepath.WalkDir(base, func(abs string, d fs.DirEntry, err error) error {
@@ -294,7 +341,7 @@ func (p *Project) walk(dir string, ds *diag.List, ext string) []File {
 			return nil
 		}
 		fileExt := strings.ToLower(filepath.Ext(d.Name()))
-		if (fileExt != ext && fileExt != ".yml" && fileExt != ".yaml") || strings.HasPrefix(d.Name(), ".") {
+		if !slices.Contains(exts, fileExt) || strings.HasPrefix(d.Name(), ".") {
 			return nil
 		}
 		rel, _ := filepath.Rel(p.Root, abs)

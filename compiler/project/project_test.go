@@ -72,7 +72,7 @@ func TestLoadProjectFileErrors(t *testing.T) {
 func TestLoadMissingProjectFile(t *testing.T) {
 	dir := t.TempDir()
 	p, ds := Load(dir, Options{})
-	want := []string{"no martlet.yml in " + dir + ": not a martlet project (run `martlet init` to create one, or pass --project-dir)"}
+	want := []string{"no martlet.yml or dbt_project.yml in " + dir + ": not a martlet project (run `martlet init` to create one, or pass --project-dir)"}
 	assertDiags(t, render(ds), want)
 	if p != nil {
 		t.Error("a project without martlet.yml was loaded")

@@ -14,7 +14,8 @@ type Properties struct {
 	Sources []*Source
 	// Resources maps a model, seed or snapshot name to its properties.
 	Resources map[string]*ResourceProps
-	// Docs holds the names of `{% docs %}` blocks (filled by the compiler).
+	// Docs maps the name of each `{% docs %}` block to its text. The
+	// `{{ doc("name") }}` calls in descriptions are already replaced by it.
 	Docs map[string]string
 }
 
@@ -78,8 +79,8 @@ type SourceTable struct {
 	Pos         Pos
 }
 
-func parseAllProperties(files []File, ds *diag.List) *Properties {
-	props := &Properties{Resources: map[string]*ResourceProps{}, Docs: map[string]string{}}
+func parseAllProperties(files []File, docs map[string]string, ds *diag.List) *Properties {
+	props := &Properties{Resources: map[string]*ResourceProps{}, Docs: docs}
 	// YAML parsing is most of the cost of loading a large project: parse
 	// the files in parallel, then read them in file order so that which
 	// declaration comes first, and the diagnostics, stay deterministic.
@@ -187,7 +188,7 @@ func (pp *propsParser) resource(kind string, n *yamltree.Node) {
 		switch key := k.String(); key {
 		case "name":
 		case "description":
-			r.Description = v.String()
+			r.Description = pp.description(v)
 		case "config":
 			r.Config = pp.settings(v)
 		case "columns":
@@ -217,7 +218,7 @@ func (pp *propsParser) column(n *yamltree.Node) *ColumnProps {
 		switch key := k.String(); key {
 		case "name":
 		case "description":
-			c.Description = v.String()
+			c.Description = pp.description(v)
 		case "data_type":
 			c.DataType = v.String()
 		case "tests", "data_tests":
@@ -245,7 +246,7 @@ func (pp *propsParser) source(n *yamltree.Node) *Source {
 		case "database", "catalog":
 			s.Database = v.String()
 		case "description":
-			s.Description = v.String()
+			s.Description = pp.description(v)
 		case "tables":
 			for _, t := range pp.list(key, v) {
 				if st := pp.sourceTable(t); st != nil {
@@ -273,7 +274,7 @@ func (pp *propsParser) sourceTable(n *yamltree.Node) *SourceTable {
 		case "identifier":
 			t.Identifier = v.String()
 		case "description":
-			t.Description = v.String()
+			t.Description = pp.description(v)
 		case "columns":
 			for _, c := range pp.list(key, v) {
 				if col := pp.column(c); col != nil {
@@ -288,6 +289,16 @@ func (pp *propsParser) sourceTable(n *yamltree.Node) *SourceTable {
 		}
 	}
 	return t
+}
+
+// description reads a description, replacing its `{{ doc("name") }}`
+// calls with the docs blocks they name.
+func (pp *propsParser) description(v *yamltree.Node) string {
+	desc, unknown := resolveDocs(v.String(), pp.props.Docs)
+	for _, name := range unknown {
+		pp.errorf(v, "%s", unknownDocMessage(name, pp.props.Docs))
+	}
+	return desc
 }
 
 func (pp *propsParser) settings(n *yamltree.Node) []Setting {

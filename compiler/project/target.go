@@ -29,22 +29,33 @@ func DefaultTarget() Target {
 }
 
 // Target returns the target to use: name, or the project's default when
-// name is empty. An unknown name is an error listing the known ones.
+// name is empty. An unknown name is an error listing the known ones; a
+// profile output that could not be read gives its errors.
 func (p *Project) Target(name string) (Target, error) {
 	if name == "" {
 		name = p.DefaultTarget
 	}
+	if errs := p.badTargets[name]; errs != nil {
+		return Target{}, errs
+	}
 	t, ok := p.Targets[name]
 	if !ok {
-		names := make([]string, 0, len(p.Targets))
+		names := make([]string, 0, len(p.Targets)+len(p.badTargets))
 		for n := range p.Targets {
 			names = append(names, n)
 		}
-		msg := fmt.Sprintf("unknown target %q (the project defines %s)", name, joinQuoted(names))
-		if s := diag.Suggest(name, names); s != "" {
+		for n := range p.badTargets {
+			names = append(names, n)
+		}
+		file, definer := p.File, "the project"
+		if p.ProfilesFile != "" {
+			file, definer = p.ProfilesFile, fmt.Sprintf("profile %q", p.Profile)
+		}
+		msg := fmt.Sprintf("unknown target %q (%s defines %s)", name, definer, joinQuoted(names))
+		if s := diag.Suggest(name, sortedCopy(names)); s != "" {
 			msg = fmt.Sprintf("unknown target %q (did you mean %q?)", name, s)
 		}
-		return Target{}, diag.At(FileName, 0, 0, "%s", msg)
+		return Target{}, diag.At(file, 0, 0, "%s", msg)
 	}
 	return t, nil
 }

@@ -30,39 +30,58 @@ type renderState struct {
 // maxMacroDepth bounds macro recursion.
 const maxMacroDepth = 100
 
-// context builds the names a template sees.
+// context builds the names a render sees on top of the environment's
+// globals: the node's own functions, and a lookup for macros, so that a
+// project's many macros are not copied into every context.
 func (s *renderState) context() pongo2.Context {
-	ctx := pongo2.Context{}
-	ctx.Update(jinja.Globals())
-	ctx["ref"] = s.ref
-	ctx["source"] = s.source
-	ctx["config"] = s.config
-	ctx["var"] = s.varFunc
-	ctx["env_var"] = s.envVar
-	ctx["this"] = s.resolver.This()
-	ctx["is_incremental"] = s.resolver.IsIncremental
-	ctx["target"] = s.env.target
-	ctx["log"] = func(args ...*pongo2.Value) string { return "" }
-	ctx["exceptions"] = map[string]any{"raise_compiler_error": raiseCompilerError, "warn": func(args ...*pongo2.Value) string { return "" }}
-	ctx[jinja.NamespaceCallKey] = jinja.NamespaceCall(s.namespaced)
-	for name, m := range s.env.macros {
-		ctx[name] = s.macroFunc(m)
+	return pongo2.Context{
+		"ref":                  s.ref,
+		"source":               s.source,
+		"config":               s.config,
+		"var":                  s.varFunc,
+		"env_var":              s.envVar,
+		"this":                 s.resolver.This(),
+		"is_incremental":       s.resolver.IsIncremental,
+		jinja.NamespaceCallKey: jinja.NamespaceCall(s.namespaced),
+		jinja.LookupKey:        jinja.Lookup(s.lookup),
 	}
-	for name, m := range s.tmpl.macros {
-		ctx[name] = s.macroFunc(m)
-	}
-	return ctx
 }
 
-func raiseCompilerError(args ...*pongo2.Value) (string, error) {
+// lookup returns the function for a macro a template calls: its own file's
+// macros first, then the project's.
+func (s *renderState) lookup(name string) any {
+	m := s.tmpl.macros[name]
+	if m == nil {
+		m = s.env.macros[name]
+	}
+	if m == nil {
+		return nil
+	}
+	return s.macroFunc(m)
+}
+
+// staticGlobals are the names every render shares, set once on the
+// environment's template set.
+func staticGlobals(target map[string]any) pongo2.Context {
+	g := jinja.Globals()
+	g["target"] = target
+	g["log"] = func(args ...*pongo2.Value) (*pongo2.Value, error) { return pongo2.AsValue(""), nil }
+	g["exceptions"] = map[string]any{
+		"raise_compiler_error": raiseCompilerError,
+		"warn":                 func(args ...*pongo2.Value) (*pongo2.Value, error) { return pongo2.AsValue(""), nil },
+	}
+	return g
+}
+
+func raiseCompilerError(args ...*pongo2.Value) (*pongo2.Value, error) {
 	pos, _ := jinja.SplitArgs(args)
 	if len(pos) == 0 {
-		return "", errors.New("compilation error raised by the template")
+		return nil, errors.New("compilation error raised by the template")
 	}
-	return "", errors.New(pos[0].String())
+	return nil, errors.New(pos[0].String())
 }
 
-func (s *renderState) ref(args ...*pongo2.Value) (any, error) {
+func (s *renderState) ref(args ...*pongo2.Value) (*pongo2.Value, error) {
 	pos, _ := jinja.SplitArgs(args)
 	if len(pos) < 1 || len(pos) > 2 {
 		return nil, fmt.Errorf("ref() takes a model name (and optionally a package name), got %d arguments", len(pos))
@@ -74,24 +93,32 @@ func (s *renderState) ref(args ...*pongo2.Value) (any, error) {
 		}
 		names[i] = p.String()
 	}
-	return s.resolver.Ref(names)
+	return value(s.resolver.Ref(names))
 }
 
-func (s *renderState) source(args ...*pongo2.Value) (any, error) {
+// value wraps a resolver's answer for the template.
+func value(v any, err error) (*pongo2.Value, error) {
+	if err != nil {
+		return nil, err
+	}
+	return pongo2.AsValue(v), nil
+}
+
+func (s *renderState) source(args ...*pongo2.Value) (*pongo2.Value, error) {
 	pos, _ := jinja.SplitArgs(args)
 	if len(pos) != 2 || !pos[0].IsString() || !pos[1].IsString() {
 		return nil, fmt.Errorf(`source() takes a source name and a table name: source("raw", "events")`)
 	}
-	return s.resolver.Source(pos[0].String(), pos[1].String())
+	return value(s.resolver.Source(pos[0].String(), pos[1].String()))
 }
 
-func (s *renderState) config(args ...*pongo2.Value) (string, error) {
+func (s *renderState) config(args ...*pongo2.Value) (*pongo2.Value, error) {
 	pos, kw := jinja.SplitArgs(args)
 	settings := make(map[string]any, len(kw))
 	for _, p := range pos {
 		m, ok := p.Interface().(map[string]any)
 		if !ok {
-			return "", fmt.Errorf(`config() takes keyword arguments: config(materialized="table")`)
+			return nil, fmt.Errorf(`config() takes keyword arguments: config(materialized="table")`)
 		}
 		for k, v := range m {
 			settings[k] = v
@@ -100,10 +127,10 @@ func (s *renderState) config(args ...*pongo2.Value) (string, error) {
 	for k, v := range kw {
 		settings[k] = jinja.ToGo(v)
 	}
-	return "", s.resolver.Config(settings)
+	return value("", s.resolver.Config(settings))
 }
 
-func (s *renderState) varFunc(args ...*pongo2.Value) (any, error) {
+func (s *renderState) varFunc(args ...*pongo2.Value) (*pongo2.Value, error) {
 	pos, _ := jinja.SplitArgs(args)
 	if len(pos) < 1 || len(pos) > 2 || !pos[0].IsString() {
 		return nil, fmt.Errorf(`var() takes a name and optionally a default: var("start_date", "2024-01-01")`)
@@ -111,15 +138,15 @@ func (s *renderState) varFunc(args ...*pongo2.Value) (any, error) {
 	name := pos[0].String()
 	s.varsUsed[name] = true
 	if v, ok := s.env.vars[name]; ok {
-		return v, nil
+		return pongo2.AsValue(v), nil
 	}
 	if len(pos) == 2 {
-		return jinja.ToGo(pos[1]), nil
+		return pos[1], nil
 	}
 	return nil, fmt.Errorf("var %q is not defined: set it under vars: in martlet.yml, pass it with --vars, or give var() a default", name)
 }
 
-func (s *renderState) envVar(args ...*pongo2.Value) (any, error) {
+func (s *renderState) envVar(args ...*pongo2.Value) (*pongo2.Value, error) {
 	pos, _ := jinja.SplitArgs(args)
 	if len(pos) < 1 || len(pos) > 2 || !pos[0].IsString() {
 		return nil, fmt.Errorf(`env_var() takes a name and optionally a default: env_var("NAME", "x")`)
@@ -129,10 +156,10 @@ func (s *renderState) envVar(args ...*pongo2.Value) (any, error) {
 		return nil, fmt.Errorf("env_var(%q): %s* variables hold secrets and may be used only in targets and hooks, not in model SQL", name, SecretPrefix)
 	}
 	if v, ok := s.env.getenv(name); ok {
-		return v, nil
+		return pongo2.AsValue(v), nil
 	}
 	if len(pos) == 2 {
-		return jinja.ToGo(pos[1]), nil
+		return pos[1], nil
 	}
 	return nil, fmt.Errorf("environment variable %s is not set and env_var() has no default", name)
 }

@@ -80,6 +80,7 @@ func NewEnv(vars map[string]any, target project.Target, macroFiles []project.Fil
 		set:    pongo2.NewSet("martlet", pongo2.MustNewLocalFileSystemLoader(os.TempDir())),
 		getenv: os.LookupEnv,
 	}
+	e.set.Globals = staticGlobals(e.target)
 	var ds diag.List
 	for _, f := range macroFiles {
 		translated, errs := jinja.Translate(rewriteTestBlocks(string(f.Data)))

@@ -93,6 +93,7 @@ func newApp(stdout, stderr io.Writer) *ucli.App {
 			&ucli.IntFlag{Name: "threads", Usage: "how many nodes to run at once (default: the target's threads)"},
 			&ucli.StringFlag{Name: "log-format", Value: "text", Usage: "text or json"},
 			&ucli.BoolFlag{Name: "no-color", Usage: "plain output without colours"},
+			&ucli.StringFlag{Name: "profiles-dir", Usage: "where a dbt project's profiles.yml is (default: $DBT_PROFILES_DIR, the project directory, ~/.dbt)"},
 		},
 		Commands:        commands(),
 		HideHelpCommand: true,

@@ -96,7 +96,7 @@ type lsEntry struct {
 }
 
 func cleanAction(c *ucli.Context) error {
-	p, ds := project.Load(c.String("project-dir"), project.Options{})
+	p, ds := project.Load(c.String("project-dir"), project.Options{ProfilesDir: profilesDir(c)})
 	if p == nil || ds.HasErrors() {
 		return &exitError{code: ExitFailure, msg: ds.Errors().Error()}
 	}

@@ -35,7 +35,7 @@ func debugAction(c *ucli.Context) error {
 			}
 		}
 	}
-	p, ds := project.Load(c.String("project-dir"), project.Options{Vars: c.String("vars")})
+	p, ds := project.Load(c.String("project-dir"), project.Options{Vars: c.String("vars"), ProfilesDir: profilesDir(c)})
 	printDiagnostics(c, ds)
 	if p == nil {
 		return errFailed

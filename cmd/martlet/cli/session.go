@@ -28,6 +28,14 @@ func inProjectDir(c *ucli.Context, path string) string {
 	return filepath.Join(c.String("project-dir"), path)
 }
 
+// profilesDir is --profiles-dir resolved like every path argument, or "".
+func profilesDir(c *ucli.Context) string {
+	if dir := c.String("profiles-dir"); dir != "" {
+		return inProjectDir(c, dir)
+	}
+	return ""
+}
+
 // session is one command's compiled project and selection.
 type session struct {
 	result   *compiler.Result
@@ -61,10 +69,11 @@ func newSession(c *ucli.Context) (*session, error) {
 		return selected
 	}
 	opts := compiler.Options{
-		ProjectDir: c.String("project-dir"),
-		Target:     c.String("target"),
-		Vars:       c.String("vars"),
-		Threads:    c.Int("threads"),
+		ProjectDir:  c.String("project-dir"),
+		Target:      c.String("target"),
+		Vars:        c.String("vars"),
+		Threads:     c.Int("threads"),
+		ProfilesDir: profilesDir(c),
 	}
 	if c.Bool("defer") {
 		opts.Defer = &compiler.Defer{State: state, Select: selectNodes}

@@ -38,7 +38,7 @@ func watch(c *ucli.Context, mode runner.Mode) error {
 	out := c.App.Writer
 	var previous *manifest.Manifest
 	build := func() {
-		if p, _ := project.Load(c.String("project-dir"), project.Options{}); p != nil {
+		if p, _ := project.Load(c.String("project-dir"), project.Options{ProfilesDir: profilesDir(c)}); p != nil {
 			if err := addWatches(w, p); err != nil {
 				fmt.Fprintf(c.App.ErrWriter, "martlet: watching files: %v\n", err)
 			}
