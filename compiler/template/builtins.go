@@ -174,28 +174,28 @@ func (s *renderState) namespaced(dotted string, args []*pongo2.Value) (*pongo2.V
 		if len(pos) == 0 || !pos[0].IsString() {
 			return nil, errors.New(`adapter.dispatch() takes a macro name: adapter.dispatch("m")(args)`)
 		}
-		m := s.lookupMacro(pos[0].String())
+		m := s.dispatchMacro(pos[0].String())
 		if m == nil {
-			return nil, fmt.Errorf("adapter.dispatch(%q): no macro %q, %s__%s or default__%s in this project", pos[0].String(), pos[0].String(), s.env.target["type"], pos[0].String(), pos[0].String())
+			return nil, fmt.Errorf("adapter.dispatch(%q): no macro %s__%s or default__%s in this project", pos[0].String(), s.env.target["type"], pos[0].String(), pos[0].String())
 		}
 		return pongo2.AsValue(s.macroFunc(m)), nil
 	}
-	m := s.lookupMacro(name)
+	m := s.tmpl.macros[name]
+	if m == nil {
+		m = s.env.macros[name]
+	}
+	if m == nil {
+		m = s.dispatchMacro(name)
+	}
 	if m == nil {
 		return nil, fmt.Errorf("%s: no macro %q in this project (namespaced calls resolve to project macros of the same name)", dotted, name)
 	}
 	return s.macroFunc(m)(args...)
 }
 
-// lookupMacro finds a macro by name: the template's own, the project's,
-// then the adapter-specific and default implementations dispatch uses.
-func (s *renderState) lookupMacro(name string) *macro {
-	if m := s.tmpl.macros[name]; m != nil {
-		return m
-	}
-	if m := s.env.macros[name]; m != nil {
-		return m
-	}
+// dispatchMacro finds the implementation adapter.dispatch picks, as dbt
+// does: <adapter>__name, then default__name.
+func (s *renderState) dispatchMacro(name string) *macro {
 	for _, prefix := range []string{s.env.target["type"].(string) + "__", "default__"} {
 		if m := s.env.macros[prefix+name]; m != nil {
 			return m
