@@ -31,7 +31,9 @@ func (r *Result) WriteArtifacts() error {
 
 // WriteCompiled writes the compiled SQL of every model and test that
 // compiled, under the target directory, so that a syntax error can be
-// looked at where the checker found it.
+// looked at where the checker found it. A file that already holds the
+// same SQL is left alone: reading it is much cheaper than truncating and
+// rewriting it, and most files are unchanged from one compile to the next.
 func (r *Result) WriteCompiled() error {
 	if r.Manifest == nil {
 		return nil
@@ -59,6 +61,9 @@ func (r *Result) WriteCompiled() error {
 	var mu sync.Mutex
 	var firstErr error
 	parallelN(files, writers, func(f file) {
+		if old, err := os.ReadFile(f.path); err == nil && string(old) == f.sql {
+			return
+		}
 		if err := os.WriteFile(f.path, []byte(f.sql), 0o644); err != nil {
 			mu.Lock()
 			if firstErr == nil {
