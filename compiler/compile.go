@@ -107,9 +107,10 @@ type compilation struct {
 
 // renderedNode is a node's render before placeholders are substituted.
 type renderedNode struct {
-	sql            string
-	incrementalSQL string
-	deps           map[string]bool
+	sql               string
+	incrementalSQL    string
+	preHook, postHook []string
+	deps              map[string]bool
 }
 
 // Compile loads and compiles the project. The result is returned even when
@@ -295,28 +296,48 @@ func (c *compilation) allNodes() []*manifest.Node {
 // substituteAll writes the final SQL of every rendered node: relations
 // in place of placeholders, ephemeral models inlined as CTEs.
 func (c *compilation) substituteAll() {
+	var rest []*manifest.Node
 	for _, n := range c.order {
-		r := c.rendered[n.ID]
-		if r == nil {
+		if c.rendered[n.ID] == nil {
 			continue
 		}
-		sql, eph := c.substitute(r.sql)
 		if n.Ephemeral() {
-			c.ephemeralSQL[n.ID] = sql
-			c.ephemeralDeps[n.ID] = eph
+			c.substituteNode(n)
+			continue
 		}
-		n.CompiledSQL = c.inlineEphemerals(sql, eph)
-		if r.incrementalSQL != "" && r.incrementalSQL != r.sql {
-			isql, ieph := c.substitute(r.incrementalSQL)
-			n.IncrementalSQL = c.inlineEphemerals(isql, ieph)
-		}
-		for i, h := range n.PreHook {
-			n.PreHook[i], _ = c.substitute(h)
-		}
-		for i, h := range n.PostHook {
-			n.PostHook[i], _ = c.substitute(h)
-		}
+		rest = append(rest, n)
 	}
+	parallel(rest, c.substituteNode)
+}
+
+// substituteNode writes one node's final SQL and hooks. Ephemeral models
+// must be done first, in dependency order: their SQL is inlined into the
+// nodes that use them.
+func (c *compilation) substituteNode(n *manifest.Node) {
+	r := c.rendered[n.ID]
+	sql, eph := c.substitute(r.sql)
+	if n.Ephemeral() {
+		c.ephemeralSQL[n.ID] = sql
+		c.ephemeralDeps[n.ID] = eph
+	}
+	n.CompiledSQL = c.inlineEphemerals(sql, eph)
+	if r.incrementalSQL != "" && r.incrementalSQL != r.sql {
+		isql, ieph := c.substitute(r.incrementalSQL)
+		n.IncrementalSQL = c.inlineEphemerals(isql, ieph)
+	}
+	n.PreHook = c.substituteAllOf(r.preHook)
+	n.PostHook = c.substituteAllOf(r.postHook)
+}
+
+func (c *compilation) substituteAllOf(sqls []string) []string {
+	if len(sqls) == 0 {
+		return nil
+	}
+	out := make([]string, len(sqls))
+	for i, s := range sqls {
+		out[i], _ = c.substitute(s)
+	}
+	return out
 }
 
 // applyDefer points refs to unselected nodes that are not built in this

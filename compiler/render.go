@@ -67,8 +67,8 @@ func (c *compilation) renderModel(n *manifest.Node, f project.File) {
 			rn.incrementalSQL = outIncr.SQL
 		}
 	}
-	n.PreHook = c.renderHooks(n, "pre_hook", n.Config.PreHook, rn.deps)
-	n.PostHook = c.renderHooks(n, "post_hook", n.Config.PostHook, rn.deps)
+	rn.preHook = c.renderHooks(n, "pre_hook", n.Config.PreHook, rn.deps)
+	rn.postHook = c.renderHooks(n, "post_hook", n.Config.PostHook, rn.deps)
 	n.DependsOn = sortedIDs(rn.deps)
 	applyColumnProps(n, props)
 	c.mu.Lock()

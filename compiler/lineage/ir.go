@@ -102,10 +102,17 @@ type expr struct {
 	// literal, a string literal, a window call.
 	distinct, countStar, window bool
 	constType                   string
-	// DuckDB star modifiers: EXCLUDE names and REPLACE targets; columns
-	// marks COLUMNS(...), whose columns are only known to the binder.
+	// star holds DuckDB's modifiers of a star, if any.
+	star *starMods
+}
+
+// starMods are DuckDB's modifiers of a star: EXCLUDE names, REPLACE
+// targets, RENAME pairs (old, new); columns marks COLUMNS(...), whose
+// columns only the binder knows.
+type starMods struct {
 	exclude []string
 	replace []*target
+	rename  [][2]string
 	columns bool
 }
 

@@ -2,6 +2,8 @@ package lineage
 
 import (
 	"errors"
+	"iter"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -12,7 +14,7 @@ import (
 // encoding/json takes ten times longer to decode one into maps than
 // pg_query takes to parse the SQL. A tape (every value in document order,
 // each knowing where its descendants end) costs one pass, one slice and no
-// allocation per value: strings are slices of the text unless escaped.
+// allocation per value.
 
 // jkind is the type of a JSON value.
 type jkind uint8
@@ -27,22 +29,31 @@ const (
 	jObject
 )
 
-// jval is one value on a tape.
+// jval is one value on a tape. It holds no pointers, so that a tape costs
+// the garbage collector nothing: strings are spans of the source text, or
+// for the rare string with escapes, indexes into the tape's unescaped.
 type jval struct {
 	kind jkind
 	// key is the member name, for a member of an object.
-	key string
+	key span
 	// str is a string's value or a number's text.
-	str string
+	str span
 	// next is the index of the first value after this one's descendants.
 	next int32
 }
+
+// span is a string on a tape: src[start:end], or unescaped[start] if end
+// is -1.
+type span struct{ start, end int32 }
 
 // tape is a parsed JSON document; value 0 is the root. Lookups on a
 // missing or mistyped value return -1 or the zero value: a parse tree of
 // an unexpected shape yields less lineage, never a panic.
 type tape struct {
-	vals []jval
+	src       string
+	vals      []jval
+	unescaped []string
+	stack     []int32 // open containers while parsing
 }
 
 // errJSON reports malformed JSON, which the parsers never produce.
@@ -50,18 +61,25 @@ var errJSON = errors.New("lineage: malformed parse tree JSON")
 
 // parse reads src onto the tape, replacing what it held.
 func (t *tape) parse(src string) error {
-	t.vals = t.vals[:0]
-	var stack []int32
+	if len(src) > math.MaxInt32 {
+		return errJSON
+	}
+	t.src, t.vals, t.unescaped = src, t.vals[:0], t.unescaped[:0]
+	if cap(t.vals) < len(src)/16 {
+		t.vals = make([]jval, 0, len(src)/12)
+	}
+	stack := t.stack[:0]
+	defer func() { t.stack = stack }()
 	i := 0
 	for {
 		i = skipSpace(src, i)
-		var key string
+		var key span
 		if n := len(stack); n > 0 && t.vals[stack[n-1]].kind == jObject {
 			if i >= len(src) || src[i] != '"' {
 				return errJSON
 			}
 			var err error
-			if key, i, err = readString(src, i); err != nil {
+			if key, i, err = t.readString(i); err != nil {
 				return err
 			}
 			if i = skipSpace(src, i); i >= len(src) || src[i] != ':' {
@@ -87,7 +105,7 @@ func (t *tape) parse(src string) error {
 			continue
 		case c == '"':
 			var err error
-			if v.str, i, err = readString(src, i); err != nil {
+			if v.str, i, err = t.readString(i); err != nil {
 				return err
 			}
 			v.kind = jString
@@ -96,7 +114,7 @@ func (t *tape) parse(src string) error {
 			for j < len(src) && strings.IndexByte("0123456789+-.eE", src[j]) >= 0 {
 				j++
 			}
-			v.kind, v.str, i = jNumber, src[i:j], j
+			v.kind, v.str, i = jNumber, span{int32(i), int32(j)}, j
 		case strings.HasPrefix(src[i:], "true"):
 			v.kind, i = jTrue, i+4
 		case strings.HasPrefix(src[i:], "false"):
@@ -146,19 +164,32 @@ func skipSpace(s string, i int) int {
 	return i
 }
 
-// readString reads the string literal at s[i] and returns its value and
-// the offset after it.
-func readString(s string, i int) (string, int, error) {
+// readString reads the string literal at t.src[i] and returns its span
+// and the offset after it.
+func (t *tape) readString(i int) (span, int, error) {
 	start := i + 1
-	for j := start; j < len(s); j++ {
-		switch s[j] {
+	for j := start; j < len(t.src); j++ {
+		switch t.src[j] {
 		case '"':
-			return s[start:j], j + 1, nil
+			return span{int32(start), int32(j)}, j + 1, nil
 		case '\\':
-			return unescape(s, start)
+			s, end, err := unescape(t.src, start)
+			if err != nil {
+				return span{}, 0, err
+			}
+			t.unescaped = append(t.unescaped, s)
+			return span{int32(len(t.unescaped) - 1), -1}, end, nil
 		}
 	}
-	return "", 0, errJSON
+	return span{}, 0, errJSON
+}
+
+// text returns the string a span stands for.
+func (t *tape) text(s span) string {
+	if s.end < 0 {
+		return t.unescaped[s.start]
+	}
+	return t.src[s.start:s.end]
 }
 
 // unescape decodes the string literal whose text starts at s[start].
@@ -261,7 +292,7 @@ func (t *tape) get(i int, key string) int {
 		return -1
 	}
 	for c := t.first(i); c >= 0; c = t.after(i, c) {
-		if t.vals[c].key == key {
+		if t.text(t.vals[c].key) == key {
 			return c
 		}
 	}
@@ -273,7 +304,7 @@ func (t *tape) str(i int) string {
 	if !t.valid(i) {
 		return ""
 	}
-	return t.vals[i].str
+	return t.text(t.vals[i].str)
 }
 
 // getStr returns string member key of object i, or "".
@@ -282,12 +313,17 @@ func (t *tape) getStr(i int, key string) string { return t.str(t.get(i, key)) }
 // truthy reports whether member key of object i is true.
 func (t *tape) truthy(i int, key string) bool { return t.kind(t.get(i, key)) == jTrue }
 
-// items calls fn with each element of array i (nothing if i is not one).
-func (t *tape) items(i int, fn func(int)) {
-	if t.kind(i) != jArray {
-		return
-	}
-	for c := t.first(i); c >= 0; c = t.after(i, c) {
-		fn(c)
+// elems yields the index of each element of array i (none if i is not
+// an array).
+func (t *tape) elems(i int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		if t.kind(i) != jArray {
+			return
+		}
+		for c := t.first(i); c >= 0; c = t.after(i, c) {
+			if !yield(c) {
+				return
+			}
+		}
 	}
 }

@@ -35,28 +35,28 @@ func (r *pgReader) node(i int) (string, int) {
 	if r.t.kind(i) != jObject || c < 0 {
 		return "", -1
 	}
-	return r.t.vals[c].key, c
+	return r.t.text(r.t.vals[c].key), c
 }
 
 // strs reads a list of String nodes.
 func (r *pgReader) strs(i int) []string {
 	var out []string
-	r.t.items(i, func(c int) {
+	for c := range r.t.elems(i) {
 		if typ, b := r.node(c); typ == "String" {
 			out = append(out, r.ident(r.t.getStr(b, "sval")))
 		}
-	})
+	}
 	return out
 }
 
 // exprs reads a list of expression nodes.
 func (r *pgReader) exprs(i int) []*expr {
 	var out []*expr
-	r.t.items(i, func(c int) {
+	for c := range r.t.elems(i) {
 		if e := r.expr(c); e != nil {
 			out = append(out, e)
 		}
-	})
+	}
 	return out
 }
 
@@ -66,14 +66,14 @@ func (r *pgReader) query(b int) *query {
 	q := &query{}
 	if w := t.get(b, "withClause"); w >= 0 {
 		q.recursive = t.truthy(w, "recursive")
-		t.items(t.get(w, "ctes"), func(c int) {
+		for c := range t.elems(t.get(w, "ctes")) {
 			_, cb := r.node(c)
 			ct := &cte{name: r.ident(t.getStr(cb, "ctename")), cols: r.strs(t.get(cb, "aliascolnames"))}
 			if typ, qb := r.node(t.get(cb, "ctequery")); typ == "SelectStmt" {
 				ct.q = r.query(qb)
 			}
 			q.ctes = append(q.ctes, ct)
-		})
+		}
 	}
 	if op := t.getStr(b, "op"); op != "" && op != "SETOP_NONE" {
 		q.op = strings.ToLower(strings.TrimPrefix(op, "SETOP_"))
@@ -83,30 +83,30 @@ func (r *pgReader) query(b int) *query {
 	}
 	saved := r.windows
 	r.windows = nil
-	t.items(t.get(b, "windowClause"), func(c int) {
+	for c := range t.elems(t.get(b, "windowClause")) {
 		if _, wb := r.node(c); wb >= 0 {
 			if r.windows == nil {
 				r.windows = map[string][]*expr{}
 			}
 			r.windows[t.getStr(wb, "name")] = r.window(wb)
 		}
-	})
+	}
 	s := &selectStmt{}
-	t.items(t.get(b, "valuesLists"), func(c int) {
+	for c := range t.elems(t.get(b, "valuesLists")) {
 		_, lb := r.node(c)
 		s.values = append(s.values, r.exprs(t.get(lb, "items")))
-	})
-	t.items(t.get(b, "targetList"), func(c int) {
+	}
+	for c := range t.elems(t.get(b, "targetList")) {
 		_, tb := r.node(c)
 		if e := r.expr(t.get(tb, "val")); e != nil {
 			s.targets = append(s.targets, &target{alias: r.ident(t.getStr(tb, "name")), e: e})
 		}
-	})
-	t.items(t.get(b, "fromClause"), func(c int) {
+	}
+	for c := range t.elems(t.get(b, "fromClause")) {
 		if f := r.from(c); f != nil {
 			s.from = append(s.from, f)
 		}
-	})
+	}
 	s.reads = r.reads(b)
 	for _, key := range [...]string{"whereClause", "havingClause"} {
 		if e := r.expr(t.get(b, key)); e != nil {
@@ -220,10 +220,10 @@ func (r *pgReader) expr(i int) *expr {
 		return r.withArgs(newExpr(eOp, op), r.expr(t.get(b, "arg")))
 	case "CaseExpr":
 		e := newExpr(eCase, "")
-		t.items(t.get(b, "args"), func(c int) {
+		for c := range t.elems(t.get(b, "args")) {
 			_, wb := r.node(c)
 			e.args = append(e.args, r.orNull(r.expr(t.get(wb, "expr"))), r.orNull(r.expr(t.get(wb, "result"))))
-		})
+		}
 		if d := r.expr(t.get(b, "defresult")); d != nil {
 			e.args = append(e.args, d)
 		}
@@ -252,6 +252,21 @@ func (r *pgReader) expr(i int) *expr {
 		return &expr{kind: eFunc, name: strings.ToLower(op), constType: "keyword"}
 	case "NamedArgExpr":
 		return r.expr(t.get(b, "arg"))
+	case "A_Indirection":
+		e := r.generic(t.get(b, "indirection"))
+		arg := r.expr(t.get(b, "arg"))
+		e.args = append([]*expr{arg}, e.args...)
+		if fields := r.strs(t.get(b, "indirection")); len(fields) > 0 {
+			e.pgName = fields[len(fields)-1]
+		} else {
+			e.pgName, _ = pgColname(arg)
+		}
+		return e
+	case "CollateClause":
+		arg := r.expr(t.get(b, "arg"))
+		e := r.withArgs(newExpr(eOther, ""), arg)
+		e.pgName, _ = pgColname(arg)
+		return e
 	case "SelectStmt":
 		return &expr{kind: eSub, sub: r.query(b)}
 	}
@@ -286,7 +301,9 @@ func (r *pgReader) generic(b int) *expr {
 	walk = func(i int) {
 		switch r.t.kind(i) {
 		case jArray:
-			r.t.items(i, walk)
+			for c := range r.t.elems(i) {
+				walk(c)
+			}
 		case jObject:
 			if typ, b := r.node(i); isNodeType(typ) && r.t.after(i, b) < 0 {
 				if x := r.expr(i); x != nil {

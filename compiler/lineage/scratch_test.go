@@ -10,6 +10,9 @@ import (
 )
 
 func TestScratchDump(t *testing.T) {
+	if os.Getenv("SQLFILE") == "" {
+		t.Skip()
+	}
 	sql, _ := os.ReadFile(os.Getenv("SQLFILE"))
 	tree, err := sqlcheck.PostgresParseJSON(string(sql))
 	if err != nil {
@@ -38,6 +41,9 @@ func BenchmarkScratchDecodeMap(b *testing.B) {
 }
 
 func TestScratchDuck(t *testing.T) {
+	if os.Getenv("SQLFILE") == "" {
+		t.Skip()
+	}
 	sql, _ := os.ReadFile(os.Getenv("SQLFILE"))
 	c, _ := sqlcheck.NewDuckDB()
 	tree, err := c.ParseJSON(string(sql))
