@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -50,7 +51,10 @@ type Env struct {
 	vars   map[string]any
 	target map[string]any
 	macros map[string]*macro
-	set    *pongo2.TemplateSet
+	// sets holds one pongo2 template set per core, sharing the globals:
+	// a set records that it has parsed a template, so one set must not
+	// parse on two goroutines at once.
+	sets   chan *pongo2.TemplateSet
 	getenv func(string) (string, bool)
 }
 
@@ -77,10 +81,15 @@ func NewEnv(vars map[string]any, target project.Target, macroFiles []project.Fil
 			"threads": target.Threads, "profile_name": target.Name,
 		},
 		macros: map[string]*macro{},
-		set:    pongo2.NewSet("martlet", pongo2.MustNewLocalFileSystemLoader(os.TempDir())),
 		getenv: os.LookupEnv,
 	}
-	e.set.Globals = staticGlobals(e.target)
+	globals := staticGlobals(e.target)
+	e.sets = make(chan *pongo2.TemplateSet, runtime.GOMAXPROCS(0))
+	for range cap(e.sets) {
+		set := pongo2.NewSet("martlet", pongo2.MustNewLocalFileSystemLoader(os.TempDir()))
+		set.Globals = globals
+		e.sets <- set
+	}
 	var ds diag.List
 	for _, f := range macroFiles {
 		translated, errs := jinja.Translate(rewriteTestBlocks(string(f.Data)))
@@ -108,11 +117,19 @@ func NewEnv(vars map[string]any, target project.Target, macroFiles []project.Fil
 }
 
 func (e *Env) parseMacro(file string, m jinja.Macro) (*macro, *diag.Diagnostic) {
-	tpl, err := e.set.FromString(m.Body)
+	tpl, err := e.fromString(m.Body)
 	if err != nil {
 		return nil, pongoDiagnostic(file, err)
 	}
 	return &macro{Macro: m, file: file, tpl: tpl}, nil
+}
+
+// fromString parses pongo2 source with a template set no other goroutine
+// is using.
+func (e *Env) fromString(src string) (*pongo2.Template, error) {
+	set := <-e.sets
+	defer func() { e.sets <- set }()
+	return set.FromString(src)
 }
 
 // Parse translates and parses one template file. Macros defined in the
@@ -139,7 +156,7 @@ func (e *Env) Parse(file, src string) (*Template, diag.List) {
 		}
 		t.macros[m.Name] = parsed
 	}
-	tpl, err := e.set.FromString(rest)
+	tpl, err := e.fromString(rest)
 	if err != nil {
 		ds.Add(pongoDiagnostic(file, err))
 		return nil, ds
