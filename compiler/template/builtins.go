@@ -61,7 +61,7 @@ func (s *renderState) lookup(name string) any {
 }
 
 // staticGlobals are the names every render shares, set once on the
-// environment's template set.
+// environment's template sets.
 func staticGlobals(target map[string]any) pongo2.Context {
 	g := jinja.Globals()
 	g["target"] = target
