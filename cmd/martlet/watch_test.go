@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -127,5 +129,43 @@ func TestWatch(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("watch did not stop")
+	}
+}
+
+// TestDocsServe serves the demo's docs on a free loopback port, fetches
+// the page, and stops on Ctrl-C.
+func TestDocsServe(t *testing.T) {
+	dir := copyDemo(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errOut syncBuffer
+	done := make(chan int)
+	go func() { done <- cli.Run(ctx, []string{"-C", dir, "docs", "serve", "--port", "0"}, &out, &errOut) }()
+	waitFor(t, &out, "Serving the docs at ", 1, 30*time.Second)
+	text := out.String()
+	url := strings.TrimSpace(strings.Fields(text[strings.Index(text, "Serving the docs at ")+len("Serving the docs at "):])[0])
+	if !strings.HasPrefix(url, "http://127.0.0.1:") {
+		t.Fatalf("served on %q, want 127.0.0.1", url)
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "streamflix") {
+		t.Errorf("GET %s: %d, %d bytes", url, resp.StatusCode, len(body))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "target", "docs", "index.html")); err != nil {
+		t.Errorf("docs serve also writes the page: %v", err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != cli.ExitInterrupted {
+			t.Errorf("exit %d, want 130", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("docs serve did not stop")
 	}
 }

@@ -36,6 +36,7 @@ func commands() []*ucli.Command {
 		showCommand(),
 		initCommand(),
 		debugCommand(),
+		docsCommand(),
 		{Name: "clean", Usage: "remove the target directory", Action: cleanAction},
 	}
 }
