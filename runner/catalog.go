@@ -82,6 +82,15 @@ func (c *catalog) ensureSchema(ctx context.Context, schema string) error {
 	if e.exists {
 		return nil
 	}
+	// An empty schema holds no relation, so the catalog does not know it:
+	// ask before creating, because PostgreSQL refuses CREATE SCHEMA IF NOT
+	// EXISTS to a role without CREATE on the database even when the schema
+	// is there.
+	rows, err := c.a.Query(ctx, "SELECT 1 FROM information_schema.schemata WHERE schema_name = "+adapter.QuoteString(schema), 1)
+	if err == nil && len(rows.Values) > 0 {
+		e.exists = true
+		return nil
+	}
 	if _, err := c.a.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+adapter.QuoteIdent(schema)); err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func debugAction(c *ucli.Context) error {
 		fmt.Fprintf(w, "  dsn from $%s\n", t.DSNEnv)
 	}
 	start := time.Now()
-	ad, err := openAdapter(p.Root, t)
+	ad, err := openAdapter(c.Context, p.Root, t)
 	if err != nil {
 		fmt.Fprintf(w, "\nconnection: FAILED: %s\n", mask.String(err.Error()))
 		return errFailed

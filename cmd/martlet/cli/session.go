@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -16,6 +18,7 @@ import (
 	"martlet/runner"
 	"martlet/runner/adapter"
 	"martlet/runner/adapter/duckdb"
+	"martlet/runner/adapter/postgres"
 )
 
 // inProjectDir resolves a relative path given on the command line against
@@ -130,7 +133,7 @@ func plural(n int, one, many string) string {
 
 // execute runs the selected nodes on the target and writes run_results.json.
 func (s *session) execute(c *ucli.Context, mode runner.Mode, ids []string) error {
-	ad, err := s.openAdapter()
+	ad, err := s.openAdapter(c.Context)
 	if err != nil {
 		return &exitError{code: ExitFailure, msg: "martlet: " + err.Error()}
 	}
@@ -173,12 +176,14 @@ func (s *session) execute(c *ucli.Context, mode runner.Mode, ids []string) error
 }
 
 // openAdapter connects to the session's target.
-func (s *session) openAdapter() (adapter.Adapter, error) {
-	return openAdapter(s.result.Project.Root, s.result.Target)
+func (s *session) openAdapter(ctx context.Context) (adapter.Adapter, error) {
+	return openAdapter(ctx, s.result.Project.Root, s.result.Target)
 }
 
-// openAdapter connects to target t of the project at root.
-func openAdapter(root string, t project.Target) (adapter.Adapter, error) {
+// openAdapter connects to target t of the project at root: a DuckDB file
+// relative to the project, or a PostgreSQL server whose DSN is in the
+// environment variable dsn_env names, or in dsn.
+func openAdapter(ctx context.Context, root string, t project.Target) (adapter.Adapter, error) {
 	switch t.Type {
 	case "duckdb":
 		path := t.Path
@@ -186,6 +191,15 @@ func openAdapter(root string, t project.Target) (adapter.Adapter, error) {
 			path = filepath.Join(root, path)
 		}
 		return duckdb.Open(path, t.Threads)
+	case "postgres":
+		dsn := t.DSN
+		if t.DSNEnv != "" {
+			dsn = os.Getenv(t.DSNEnv)
+			if dsn == "" {
+				return nil, fmt.Errorf("target %s: the environment variable %s (dsn_env) is not set; it must hold the PostgreSQL connection string", t.Name, t.DSNEnv)
+			}
+		}
+		return postgres.Open(ctx, dsn, t.Threads)
 	}
-	return nil, errors.New("target type " + strings.TrimSpace(t.Type) + " is not supported yet")
+	return nil, errors.New("target type " + strings.TrimSpace(t.Type) + " is not supported")
 }

@@ -48,7 +48,7 @@ func showAction(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	ad, err := s.openAdapter()
+	ad, err := s.openAdapter(c.Context)
 	if err != nil {
 		return &exitError{code: ExitFailure, msg: "martlet: " + err.Error()}
 	}
