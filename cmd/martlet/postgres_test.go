@@ -68,8 +68,8 @@ targets:
   dev: {type: duckdb, path: target/dev.duckdb}
   prod: {type: postgres, dsn_env: MARTLET_TEST_E2E_DSN, schema: %s, threads: 4}
 `, schema),
-		"seeds/customers.csv": "customer_id,name\n1,Ada\n2,Grace\n3,Edsger\n",
-		"seeds/orders.csv":    "order_id,customer_id,day,amount\n10,1,2024-01-01,5.00\n11,1,2024-01-02,7.50\n12,2,2024-01-02,3.25\n",
+		"seeds/customers.csv":           "customer_id,name\n1,Ada\n2,Grace\n3,Edsger\n",
+		"seeds/orders.csv":              "order_id,customer_id,day,amount\n10,1,2024-01-01,5.00\n11,1,2024-01-02,7.50\n12,2,2024-01-02,3.25\n",
 		"models/staging/stg_orders.sql": "select order_id, customer_id, cast(day as date) as day, amount from {{ ref('orders') }}",
 		"models/intermediate/paid.sql":  "{{ config(materialized='ephemeral') }}select * from {{ ref('stg_orders') }} where amount > 0",
 		"models/marts/customer_totals.sql": `select c.customer_id, c.name, count(p.order_id) as orders, coalesce(sum(p.amount), 0) as total
