@@ -100,6 +100,9 @@ type compilation struct {
 	// deferred maps nodes whose refs resolve to a state manifest's
 	// relation (--defer) to that relation.
 	deferred map[string]manifest.Relation
+	// checker checks SQL syntax with the target's grammar; lineage uses
+	// DuckDB's parse trees through it.
+	checker sqlcheck.Checker
 	// cyclic is set when the graph has a cycle: nodes are then in no
 	// dependency order and their SQL is not checked.
 	cyclic bool
@@ -150,7 +153,17 @@ func Compile(opts Options) (*Result, error) {
 	g := c.buildGraph()
 	c.substituteAll()
 	if !opts.SkipSQLCheck && !c.cyclic {
-		c.checkSQL()
+		checker, err := sqlcheck.New(sqlcheck.Dialect(target.Type))
+		if err != nil {
+			c.ds.Add(diag.At("", 0, 0, "SQL checker: %v", err))
+		} else {
+			defer checker.Close()
+			c.checker = checker
+			c.checkSQL()
+		}
+	}
+	if !c.cyclic {
+		c.analyzeLineage()
 	}
 	c.macroChecksums = env.MacroChecksums()
 	parallel(c.order, func(n *manifest.Node) {
@@ -368,12 +381,6 @@ func (c *compilation) applyDefer(m *manifest.Manifest, d *Defer) {
 // text the compiled line came from, when that line is found there, and the
 // place in the compiled file.
 func (c *compilation) checkSQL() {
-	checker, err := sqlcheck.New(sqlcheck.Dialect(c.target.Type))
-	if err != nil {
-		c.ds.Add(diag.At("", 0, 0, "SQL checker: %v", err))
-		return
-	}
-	defer checker.Close()
 	var todo []*manifest.Node
 	for _, n := range c.order {
 		if n.CompiledSQL != "" && (n.Kind == manifest.Model || n.Kind == manifest.Test) {
@@ -381,7 +388,7 @@ func (c *compilation) checkSQL() {
 		}
 	}
 	parallel(todo, func(n *manifest.Node) {
-		e := checker.Check(n.CompiledSQL)
+		e := c.checker.Check(n.CompiledSQL)
 		if e == nil {
 			return
 		}

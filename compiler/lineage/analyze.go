@@ -153,12 +153,16 @@ func (a *analyzer) cteRelation(c *cteScope) *relation {
 		a.quiet++
 		defer func() { a.quiet-- }()
 	}
-	q := c.def.q
-	if c.recursive && q != nil && q.sel == nil && q.op == "union" {
-		anchor, _ := a.query(q.left, c.outer, c.env, false)
-		c.anchor = withAliases(anchor, c.def.cols)
+	var rel *relation
+	if q := c.def.q; c.recursive && q != nil && q.sel == nil && q.op == "union" && len(q.ctes) == 0 {
+		// The recursive part reads the anchor's columns.
+		l, _ := a.query(q.left, c.outer, c.env, false)
+		c.anchor = withAliases(l, c.def.cols)
+		r, _ := a.query(q.right, c.outer, c.env, false)
+		rel = a.setOp(q, l, r)
+	} else {
+		rel, _ = a.query(q, c.outer, c.env, false)
 	}
-	rel, _ := a.query(q, c.outer, c.env, false)
 	rel = withAliases(rel, c.def.cols)
 	c.busy = false
 	if c.node != "" {
@@ -214,7 +218,7 @@ func (a *analyzer) selectStmt(s *selectStmt, outer *scope, ctes *cteScope, wantR
 	for _, f := range s.from {
 		sc.items = append(sc.items, a.fromItem(f, sc))
 	}
-	out := &relation{}
+	out := &relation{cols: make([]column, 0, len(s.targets))}
 	for i, row := range s.values {
 		for j, e := range row {
 			if j >= len(out.cols) {

@@ -1,6 +1,7 @@
 package lineage
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -34,6 +35,15 @@ func (r *duckReader) exprs(i int) []*expr {
 		if e := r.expr(c); e != nil {
 			out = append(out, e)
 		}
+	}
+	return out
+}
+
+// row reads a row of a VALUES list.
+func (r *duckReader) row(i int) []*expr {
+	var out []*expr
+	for c := range r.t.elems(i) {
+		out = append(out, orNull(r.expr(c)))
 	}
 	return out
 }
@@ -116,13 +126,11 @@ func (r *duckReader) selectNode(n int) *selectStmt {
 	t := r.t
 	s := &selectStmt{}
 	for c := range t.elems(t.get(n, "select_list")) {
-		if e := r.expr(c); e != nil {
-			s.targets = append(s.targets, &target{alias: t.getStr(c, "alias"), e: e})
-		}
+		s.targets = append(s.targets, &target{alias: t.getStr(c, "alias"), e: orNull(r.expr(c))})
 	}
 	if f := t.get(n, "from_table"); t.getStr(f, "type") == "EXPRESSION_LIST" {
 		for row := range t.elems(t.get(f, "values")) {
-			s.values = append(s.values, r.exprs(row))
+			s.values = append(s.values, r.row(row))
 		}
 	} else if fi := r.from(f); fi != nil {
 		s.from = []*fromItem{fi}
@@ -156,7 +164,7 @@ func (r *duckReader) from(i int) *fromItem {
 	case "EXPRESSION_LIST":
 		q := &query{sel: &selectStmt{}}
 		for row := range t.elems(t.get(i, "values")) {
-			q.sel.values = append(q.sel.values, r.exprs(row))
+			q.sel.values = append(q.sel.values, r.row(row))
 		}
 		f.kind, f.q = fromQuery, q
 	case "EMPTY", "":
@@ -249,6 +257,12 @@ func (r *duckReader) expr(i int) *expr {
 			e.args = []*expr{c}
 		}
 		return e
+	case "LAMBDA":
+		params, body := r.expr(t.get(i, "lhs")), r.expr(t.get(i, "expr"))
+		if l := lambda(params, body); l != nil {
+			return l
+		}
+		return newExpr(eOther, "", orNull(params), orNull(body))
 	case "COMPARISON", "CONJUNCTION", "OPERATOR", "BETWEEN":
 		typ := t.getStr(i, "type")
 		if typ == "OPERATOR_COALESCE" {
@@ -297,15 +311,11 @@ func (r *duckReader) constant(v int) *expr {
 	e := &expr{kind: eConst, name: t.str(t.get(v, "value"))}
 	switch id := t.getStr(typ, "id"); {
 	case t.truthy(v, "is_null"):
-		e.name, e.constType = "NULL", "null"
+		e.name = "NULL"
 	case id == "VARCHAR":
-		e.name, e.constType = "'"+strings.ReplaceAll(e.name, "'", "''")+"'", "string"
+		e.name = "'" + strings.ReplaceAll(e.name, "'", "''") + "'"
 	case id == "DECIMAL":
-		e.constType = "decimal"
-		scale := 0
-		for _, c := range t.str(t.get(t.get(typ, "type_info"), "scale")) {
-			scale = scale*10 + int(c-'0')
-		}
+		scale, _ := strconv.Atoi(t.str(t.get(t.get(typ, "type_info"), "scale")))
 		neg := strings.HasPrefix(e.name, "-")
 		digits := strings.TrimPrefix(e.name, "-")
 		if scale > 0 && scale < 40 {
@@ -316,7 +326,7 @@ func (r *duckReader) constant(v int) *expr {
 			e.name = "-" + digits
 		}
 	case id == "BOOLEAN":
-		e.name, e.constType = "false", "bool"
+		e.name = "false"
 		if t.kind(t.get(v, "value")) == jTrue {
 			e.name = "true"
 		}

@@ -73,15 +73,16 @@ type fromItem struct {
 type exprKind uint8
 
 const (
-	eOther exprKind = iota // anything else: args are its operands
-	eCol                   // a column reference: qual.name
-	eStar                  // * or qual.* (also inside function arguments)
-	eConst                 // a literal: name is its SQL text, constType its type
-	eFunc                  // a function, aggregate or window function call
-	eOp                    // an operator: name is its symbol or keyword
-	eCast                  // a cast to the type called name
-	eCase                  // CASE: args are when, then pairs, then else
-	eSub                   // a subquery (scalar, EXISTS, IN, ARRAY)
+	eOther  exprKind = iota // anything else: args are its operands
+	eCol                    // a column reference: qual.name
+	eStar                   // * or qual.* (also inside function arguments)
+	eConst                  // a literal: name is its SQL text
+	eFunc                   // a function, aggregate or window function call
+	eOp                     // an operator: name is its symbol or keyword
+	eCast                   // a cast to the type called name
+	eCase                   // CASE: args are when, then pairs, then else
+	eSub                    // a subquery (scalar, EXISTS, IN, ARRAY)
+	eLambda                 // a DuckDB lambda: qual are its parameters, args its body
 )
 
 // expr is an expression node.
@@ -98,10 +99,10 @@ type expr struct {
 	// ORDER BY within an aggregate, a CASE operand.
 	hidden []*expr
 	sub    *query
-	// flags for printing: a DISTINCT aggregate, count(*), a decimal
-	// literal, a string literal, a window call.
-	distinct, countStar, window bool
-	constType                   string
+	// distinct marks a DISTINCT aggregate, countStar count(*), window a
+	// call with OVER, keyword a function called without parentheses
+	// (current_date).
+	distinct, countStar, window, keyword bool
 	// star holds DuckDB's modifiers of a star, if any.
 	star *starMods
 }
@@ -119,4 +120,56 @@ type starMods struct {
 // newExpr returns an expression node of kind k.
 func newExpr(k exprKind, name string, args ...*expr) *expr {
 	return &expr{kind: k, name: name, args: args}
+}
+
+// slab allocates the expression nodes of one parse tree, which die
+// together, a few dozen at a time.
+type slab []expr
+
+// alloc returns a node holding e.
+func (s *slab) alloc(e expr) *expr {
+	if len(*s) == 0 {
+		*s = make([]expr, 32)
+	}
+	p := &(*s)[0]
+	*p = e
+	*s = (*s)[1:]
+	return p
+}
+
+// newExpr returns a node of kind k from the slab.
+func (s *slab) newExpr(k exprKind, name string, args ...*expr) *expr {
+	return s.alloc(expr{kind: k, name: name, args: args})
+}
+
+// orNull stands a NULL literal in for a missing expression, so that a
+// SELECT list keeps its positions.
+func orNull(e *expr) *expr {
+	if e == nil {
+		return &expr{kind: eConst, name: "NULL"}
+	}
+	return e
+}
+
+// lambda returns a DuckDB lambda of parameters params (a column name, or
+// a row of them) and body, or nil if params are not parameter names.
+func lambda(params, body *expr) *expr {
+	if params == nil || body == nil {
+		return nil
+	}
+	var names []string
+	switch {
+	case params.kind == eCol && len(params.qual) == 0:
+		names = []string{params.name}
+	case params.kind == eFunc && params.name == "row":
+		for _, p := range params.args {
+			if p.kind != eCol || len(p.qual) > 0 {
+				return nil
+			}
+			names = append(names, p.name)
+		}
+	default:
+		return nil
+	}
+	return &expr{kind: eLambda, qual: names, args: []*expr{body}}
 }

@@ -70,11 +70,12 @@ func (t *tape) parse(src string) error {
 	}
 	stack := t.stack[:0]
 	defer func() { t.stack = stack }()
+	inObject := false // whether the innermost open container is an object
 	i := 0
 	for {
 		i = skipSpace(src, i)
 		var key span
-		if n := len(stack); n > 0 && t.vals[stack[n-1]].kind == jObject {
+		if inObject {
 			if i >= len(src) || src[i] != '"' {
 				return errJSON
 			}
@@ -99,6 +100,7 @@ func (t *tape) parse(src string) error {
 			}
 			stack = append(stack, int32(len(t.vals)))
 			t.vals = append(t.vals, v)
+			inObject = v.kind == jObject
 			if i = skipSpace(src, i+1); i < len(src) && (src[i] == '}' || src[i] == ']') {
 				break // an empty container: closed below
 			}
@@ -147,6 +149,7 @@ func (t *tape) parse(src string) error {
 			case src[i] == '}' && top.kind == jObject, src[i] == ']' && top.kind == jArray:
 				top.next = int32(len(t.vals))
 				stack = stack[:len(stack)-1]
+				inObject = len(stack) > 0 && t.vals[stack[len(stack)-1]].kind == jObject
 				i = skipSpace(src, i+1)
 				continue
 			default:
@@ -312,6 +315,17 @@ func (t *tape) getStr(i int, key string) string { return t.str(t.get(i, key)) }
 
 // truthy reports whether member key of object i is true.
 func (t *tape) truthy(i int, key string) bool { return t.kind(t.get(i, key)) == jTrue }
+
+// count returns the number of elements of array i.
+func (t *tape) count(i int) int {
+	n := 0
+	if t.kind(i) == jArray {
+		for c := t.first(i); c >= 0; c = t.after(i, c) {
+			n++
+		}
+	}
+	return n
+}
 
 // elems yields the index of each element of array i (none if i is not
 // an array).

@@ -156,7 +156,11 @@ func Analyze(sql string, dialect sqlcheck.Dialect, cat Catalog, opts Options) (r
 	}()
 	duck := dialect == sqlcheck.DialectDuckDB
 	t := tapes.Get().(*tape)
-	defer tapes.Put(t)
+	defer func() {
+		clear(t.unescaped) // let the text go
+		t.src, t.unescaped = "", t.unescaped[:0]
+		tapes.Put(t)
+	}()
 	tree, serr := opts.PostgresTree, (*sqlcheck.SyntaxError)(nil)
 	if tree == "" {
 		tree, serr = sqlcheck.PostgresParseJSON(sql)
@@ -189,7 +193,7 @@ func fromPostgres(t *tape, tree, sql string, duck bool) (*query, string) {
 	if duck {
 		ident = spellings(sql)
 	}
-	if q, ok := readPostgres(t, ident); ok {
+	if q, ok := readPostgres(t, duck, ident); ok {
 		return q, ""
 	}
 	return nil, "not a SELECT statement"
@@ -207,23 +211,29 @@ func fromDuckDB(t *tape, p JSONParser, sql string) (*query, string) {
 	return readDuckDB(t)
 }
 
-// result analyzes the statement's query.
+// result analyzes the statement's query. The Result's strings are
+// copies: those of the parse tree would keep all of its text alive.
 func (a *analyzer) result(q *query) Result {
 	rel, _ := a.query(q, nil, nil, false)
 	res := Result{Unresolved: a.unresolvedList()}
+	for i, u := range res.Unresolved {
+		res.Unresolved[i] = strings.Clone(u)
+	}
 	if reason := rel.incomplete(); reason != "" {
-		res.Unknown = reason
+		res.Unknown = strings.Clone(reason)
 		return res
 	}
 	res.Columns = make([]ColumnLineage, len(rel.cols))
 	for i, c := range rel.cols {
-		slices.SortFunc(c.edges, func(x, y Edge) int {
-			if n := strings.Compare(x.Node, y.Node); n != 0 {
-				return n
+		col := ColumnLineage{Name: strings.Clone(c.name), Generated: c.generated}
+		if len(c.edges) > 0 {
+			col.Upstream = make([]Edge, len(c.edges))
+			for j, e := range c.edges {
+				col.Upstream[j] = Edge{Node: e.Node, Column: strings.Clone(e.Column), Kind: e.Kind}
 			}
-			return strings.Compare(x.Column, y.Column)
-		})
-		res.Columns[i] = ColumnLineage{Name: c.name, Upstream: c.edges, Generated: c.generated}
+			slices.SortFunc(col.Upstream, compareEdges)
+		}
+		res.Columns[i] = col
 	}
 	return res
 }

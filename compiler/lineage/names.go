@@ -138,10 +138,9 @@ func printDuck(b *strings.Builder, e *expr) {
 		}
 		b.WriteByte('*')
 	case eConst:
-		switch e.constType {
-		case "bool":
+		if e.name == "true" || e.name == "false" {
 			b.WriteString("CAST('" + e.name[:1] + "' AS BOOLEAN)")
-		default:
+		} else {
 			b.WriteString(e.name)
 		}
 	case eFunc:
@@ -191,6 +190,23 @@ func printDuck(b *strings.Builder, e *expr) {
 	case eSub:
 		b.WriteString(strings.ToUpper(e.name))
 		b.WriteString("(SELECT ...)")
+	case eLambda:
+		b.WriteByte('(')
+		if len(e.qual) == 1 {
+			b.WriteString(duckIdent(e.qual[0]))
+		} else {
+			b.WriteString(`main."row"(`)
+			for i, p := range e.qual {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(duckIdent(p))
+			}
+			b.WriteByte(')')
+		}
+		b.WriteString(" -> ")
+		printList(b, e.args)
+		b.WriteByte(')')
 	default:
 		b.WriteByte('(')
 		printList(b, e.args)
@@ -210,7 +226,7 @@ func printList(b *strings.Builder, es []*expr) {
 func printDuckFunc(b *strings.Builder, e *expr) {
 	name := e.name
 	switch {
-	case e.constType == "keyword":
+	case e.keyword:
 		b.WriteString(name)
 		return
 	case e.countStar:

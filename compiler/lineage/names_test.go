@@ -23,6 +23,7 @@ var duckNameCases = []string{
 	"case when amount > 1 then 1 else 2 end", "case status when 'x' then 1 end", "current_date",
 	"date_trunc('day', ordered_at)", "abs(amount) % 2", "sum(amount)::double", "not (amount = 1)",
 	"not (status in ('a'))", "not (status is null)", "not (status like 'a')", "not (amount > 1 and amount < 2)",
+	"list_transform(list_value(amount), x -> x + 1)", "list_reduce(list_value(amount), (a, b) -> a + b)",
 	"status is distinct from 'a'", "status is not distinct from 'a'", "not (status not in ('a', 'b'))", "max(amount) - min(amount)", "count(*) + 1", "upper(status) || lower(status)",
 }
 

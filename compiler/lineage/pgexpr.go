@@ -4,9 +4,10 @@ import "strings"
 
 // columnRef reads a ColumnRef body: a column, or a star.
 func (r *pgReader) columnRef(b int) *expr {
-	var parts []string
+	fields := r.t.get(b, "fields")
+	parts := make([]string, 0, r.t.count(fields))
 	star := false
-	for c := range r.t.elems(r.t.get(b, "fields")) {
+	for c := range r.t.elems(fields) {
 		switch typ, fb := r.node(c); typ {
 		case "String":
 			parts = append(parts, r.ident(r.t.getStr(fb, "sval")))
@@ -16,32 +17,32 @@ func (r *pgReader) columnRef(b int) *expr {
 	}
 	switch {
 	case star:
-		return &expr{kind: eStar, qual: parts}
+		return r.alloc(expr{kind: eStar, qual: parts})
 	case len(parts) == 0:
 		return nil
 	}
-	return &expr{kind: eCol, name: parts[len(parts)-1], qual: parts[:len(parts)-1]}
+	return r.alloc(expr{kind: eCol, name: parts[len(parts)-1], qual: parts[:len(parts)-1]})
 }
 
 // constant reads an A_Const body.
 func (r *pgReader) constant(b int) *expr {
 	t := r.t
-	e := &expr{kind: eConst}
+	e := r.alloc(expr{kind: eConst})
 	switch {
 	case t.truthy(b, "isnull"):
-		e.name, e.constType = "NULL", "null"
+		e.name = "NULL"
 	case t.get(b, "ival") >= 0:
-		e.name, e.constType = t.getStr(t.get(b, "ival"), "ival"), "int"
+		e.name = t.getStr(t.get(b, "ival"), "ival")
 		if e.name == "" {
 			e.name = "0"
 		}
 	case t.get(b, "fval") >= 0:
-		e.name, e.constType = t.getStr(t.get(b, "fval"), "fval"), "decimal"
+		e.name = t.getStr(t.get(b, "fval"), "fval")
 	case t.get(b, "sval") >= 0:
 		s := t.getStr(t.get(b, "sval"), "sval")
-		e.name, e.constType = "'"+strings.ReplaceAll(s, "'", "''")+"'", "string"
+		e.name = "'" + strings.ReplaceAll(s, "'", "''") + "'"
 	case t.get(b, "boolval") >= 0:
-		e.name, e.constType = "false", "bool"
+		e.name = "false"
 		if t.truthy(t.get(b, "boolval"), "boolval") {
 			e.name = "true"
 		}
@@ -59,7 +60,15 @@ func (r *pgReader) funcCall(b int) *expr {
 		_, sb := r.node(c)
 		name = t.getStr(sb, "sval")
 	}
-	e := newExpr(eFunc, name, r.exprs(t.get(b, "args"))...)
+	e := r.newExpr(eFunc, name, r.exprs(t.get(b, "args"))...)
+	for i, a := range e.args {
+		// DuckDB's x -> x + 1, not the JSON operator j -> 'key'.
+		if r.duck && a.kind == eOp && a.name == "->" && len(a.args) == 2 && a.args[1].kind != eConst {
+			if l := lambda(a.args[0], a.args[1]); l != nil {
+				e.args[i] = l
+			}
+		}
+	}
 	e.countStar = t.truthy(b, "agg_star") && name == "count"
 	e.distinct = t.truthy(b, "agg_distinct")
 	e.hidden = r.exprs(t.get(b, "agg_order"))
@@ -85,13 +94,13 @@ func (r *pgReader) aExpr(b int) *expr {
 	right := t.get(b, "rexpr")
 	switch kind := t.getStr(b, "kind"); kind {
 	case "AEXPR_OP", "AEXPR_LIKE", "AEXPR_ILIKE", "AEXPR_SIMILAR":
-		return r.withArgs(newExpr(eOp, op), left, r.expr(right))
+		return r.withArgs(r.newExpr(eOp, op), left, r.expr(right))
 	case "AEXPR_DISTINCT":
-		return r.withArgs(newExpr(eOp, "IS DISTINCT FROM"), left, r.expr(right))
+		return r.withArgs(r.newExpr(eOp, "IS DISTINCT FROM"), left, r.expr(right))
 	case "AEXPR_NOT_DISTINCT":
-		return r.withArgs(newExpr(eOp, "IS NOT DISTINCT FROM"), left, r.expr(right))
+		return r.withArgs(r.newExpr(eOp, "IS NOT DISTINCT FROM"), left, r.expr(right))
 	case "AEXPR_NULLIF":
-		return r.withArgs(newExpr(eFunc, "nullif"), left, r.expr(right))
+		return r.withArgs(r.newExpr(eFunc, "nullif"), left, r.expr(right))
 	case "AEXPR_PAREN":
 		return left
 	case "AEXPR_IN", "AEXPR_BETWEEN", "AEXPR_NOT_BETWEEN", "AEXPR_BETWEEN_SYM", "AEXPR_NOT_BETWEEN_SYM":
@@ -102,19 +111,19 @@ func (r *pgReader) aExpr(b int) *expr {
 				op = "IN"
 			}
 		}
-		e := r.withArgs(newExpr(eOp, op), left)
+		e := r.withArgs(r.newExpr(eOp, op), left)
 		if typ, lb := r.node(right); typ == "List" {
 			return r.withArgs(e, r.exprs(t.get(lb, "items"))...)
 		}
 		return r.withArgs(e, r.expr(right))
 	}
-	return r.withArgs(newExpr(eOther, ""), left, r.expr(right))
+	return r.withArgs(r.newExpr(eOther, ""), left, r.expr(right))
 }
 
 // subLink reads a SubLink body: a subquery used as an expression.
 func (r *pgReader) subLink(b int) *expr {
 	t := r.t
-	e := &expr{kind: eSub}
+	e := r.alloc(expr{kind: eSub})
 	if typ, sb := r.node(t.get(b, "subselect")); typ == "SelectStmt" {
 		e.sub = r.query(sb)
 	}

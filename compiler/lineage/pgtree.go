@@ -9,18 +9,22 @@ import (
 // dialect-neutral form. Node types it does not know are searched for
 // column references and subqueries all the same.
 type pgReader struct {
+	slab
 	t *tape
 	// ident restores the spelling of an identifier pg_query folded to lower
 	// case (for DuckDB, which keeps the spelling of names).
 	ident func(string) string
+	// duck reads DuckDB SQL: x -> x + 1 in a function's arguments is a
+	// lambda.
+	duck bool
 	// windows maps the named windows of the SELECT being read to their
 	// PARTITION BY and ORDER BY expressions.
 	windows map[string][]*expr
 }
 
 // readPostgres reads the tree of one SELECT statement.
-func readPostgres(t *tape, ident func(string) string) (*query, bool) {
-	r := &pgReader{t: t, ident: ident}
+func readPostgres(t *tape, duck bool, ident func(string) string) (*query, bool) {
+	r := &pgReader{t: t, duck: duck, ident: ident}
 	stmt := t.first(t.get(0, "stmts"))
 	typ, body := r.node(t.get(stmt, "stmt"))
 	if typ != "SelectStmt" {
@@ -94,13 +98,21 @@ func (r *pgReader) query(b int) *query {
 	s := &selectStmt{}
 	for c := range t.elems(t.get(b, "valuesLists")) {
 		_, lb := r.node(c)
-		s.values = append(s.values, r.exprs(t.get(lb, "items")))
-	}
-	for c := range t.elems(t.get(b, "targetList")) {
-		_, tb := r.node(c)
-		if e := r.expr(t.get(tb, "val")); e != nil {
-			s.targets = append(s.targets, &target{alias: r.ident(t.getStr(tb, "name")), e: e})
+		var row []*expr
+		for v := range t.elems(t.get(lb, "items")) {
+			row = append(row, orNull(r.expr(v)))
 		}
+		s.values = append(s.values, row)
+	}
+	list := t.get(b, "targetList")
+	targets := make([]target, t.count(list))
+	s.targets = make([]*target, len(targets))
+	i := 0
+	for c := range t.elems(list) {
+		_, tb := r.node(c)
+		targets[i] = target{alias: r.ident(t.getStr(tb, "name")), e: orNull(r.expr(t.get(tb, "val")))}
+		s.targets[i] = &targets[i]
+		i++
 	}
 	for c := range t.elems(t.get(b, "fromClause")) {
 		if f := r.from(c); f != nil {
@@ -192,13 +204,13 @@ func (r *pgReader) expr(i int) *expr {
 	case "A_Const":
 		return r.constant(b)
 	case "ParamRef":
-		return &expr{kind: eConst, name: "$" + t.getStr(b, "number")}
+		return r.alloc(expr{kind: eConst, name: "$" + t.getStr(b, "number")})
 	case "FuncCall":
 		return r.funcCall(b)
 	case "TypeCast":
 		tn := t.get(b, "typeName")
 		names := r.strs(t.get(tn, "names"))
-		e := newExpr(eCast, "", r.expr(t.get(b, "arg")))
+		e := r.newExpr(eCast, "", r.expr(t.get(b, "arg")))
 		if len(names) > 0 {
 			e.name = names[len(names)-1]
 		}
@@ -211,18 +223,18 @@ func (r *pgReader) expr(i int) *expr {
 		return r.aExpr(b)
 	case "BoolExpr":
 		op := strings.TrimSuffix(t.getStr(b, "boolop"), "_EXPR")
-		return newExpr(eOp, op, r.exprs(t.get(b, "args"))...)
+		return r.newExpr(eOp, op, r.exprs(t.get(b, "args"))...)
 	case "NullTest":
 		op := "IS NULL"
 		if t.getStr(b, "nulltesttype") == "IS_NOT_NULL" {
 			op = "IS NOT NULL"
 		}
-		return r.withArgs(newExpr(eOp, op), r.expr(t.get(b, "arg")))
+		return r.withArgs(r.newExpr(eOp, op), r.expr(t.get(b, "arg")))
 	case "CaseExpr":
-		e := newExpr(eCase, "")
+		e := r.newExpr(eCase, "")
 		for c := range t.elems(t.get(b, "args")) {
 			_, wb := r.node(c)
-			e.args = append(e.args, r.orNull(r.expr(t.get(wb, "expr"))), r.orNull(r.expr(t.get(wb, "result"))))
+			e.args = append(e.args, orNull(r.expr(t.get(wb, "expr"))), orNull(r.expr(t.get(wb, "result"))))
 		}
 		if d := r.expr(t.get(b, "defresult")); d != nil {
 			e.args = append(e.args, d)
@@ -234,29 +246,35 @@ func (r *pgReader) expr(i int) *expr {
 	case "SubLink":
 		return r.subLink(b)
 	case "CoalesceExpr":
-		return newExpr(eFunc, "coalesce", r.exprs(t.get(b, "args"))...)
+		return r.newExpr(eFunc, "coalesce", r.exprs(t.get(b, "args"))...)
 	case "MinMaxExpr":
 		name := "least"
 		if t.getStr(b, "op") == "IS_GREATEST" {
 			name = "greatest"
 		}
-		return newExpr(eFunc, name, r.exprs(t.get(b, "args"))...)
+		return r.newExpr(eFunc, name, r.exprs(t.get(b, "args"))...)
 	case "A_ArrayExpr":
-		return newExpr(eFunc, "array", r.exprs(t.get(b, "elements"))...)
+		return r.newExpr(eFunc, "array", r.exprs(t.get(b, "elements"))...)
 	case "RowExpr":
-		return newExpr(eFunc, "row", r.exprs(t.get(b, "args"))...)
+		return r.newExpr(eFunc, "row", r.exprs(t.get(b, "args"))...)
 	case "GroupingFunc":
-		return newExpr(eFunc, "grouping", r.exprs(t.get(b, "args"))...)
+		return r.newExpr(eFunc, "grouping", r.exprs(t.get(b, "args"))...)
 	case "SQLValueFunction":
 		op := strings.TrimSuffix(strings.TrimPrefix(t.getStr(b, "op"), "SVFOP_"), "_N")
-		return &expr{kind: eFunc, name: strings.ToLower(op), constType: "keyword"}
+		return r.alloc(expr{kind: eFunc, name: strings.ToLower(op), keyword: true})
 	case "NamedArgExpr":
 		return r.expr(t.get(b, "arg"))
 	case "A_Indirection":
 		e := r.generic(t.get(b, "indirection"))
 		arg := r.expr(t.get(b, "arg"))
+		fields := r.strs(t.get(b, "indirection"))
+		if arg != nil && arg.kind == eCol && len(e.args) == 0 && len(fields) > 0 {
+			// (t).x or (c).field: the column reference t.x or c.field.
+			parts := append(append(arg.qual[:len(arg.qual):len(arg.qual)], arg.name), fields...)
+			return r.alloc(expr{kind: eCol, qual: parts[:len(parts)-1], name: parts[len(parts)-1]})
+		}
 		e.args = append([]*expr{arg}, e.args...)
-		if fields := r.strs(t.get(b, "indirection")); len(fields) > 0 {
+		if len(fields) > 0 {
 			e.pgName = fields[len(fields)-1]
 		} else {
 			e.pgName, _ = pgColname(arg)
@@ -264,11 +282,11 @@ func (r *pgReader) expr(i int) *expr {
 		return e
 	case "CollateClause":
 		arg := r.expr(t.get(b, "arg"))
-		e := r.withArgs(newExpr(eOther, ""), arg)
+		e := r.withArgs(r.newExpr(eOther, ""), arg)
 		e.pgName, _ = pgColname(arg)
 		return e
 	case "SelectStmt":
-		return &expr{kind: eSub, sub: r.query(b)}
+		return r.alloc(expr{kind: eSub, sub: r.query(b)})
 	}
 	e := r.generic(b)
 	e.pgName = pgFuncNodeName(typ, t.getStr(b, "op"))
@@ -285,18 +303,10 @@ func (r *pgReader) withArgs(e *expr, args ...*expr) *expr {
 	return e
 }
 
-// orNull stands a NULL literal in for a missing expression.
-func (r *pgReader) orNull(e *expr) *expr {
-	if e == nil {
-		return &expr{kind: eConst, name: "NULL", constType: "null"}
-	}
-	return e
-}
-
 // generic reads a node of a type without a case in expr: its operands are
 // every expression found in its members, at any depth.
 func (r *pgReader) generic(b int) *expr {
-	e := newExpr(eOther, "")
+	e := r.newExpr(eOther, "")
 	var walk func(i int)
 	walk = func(i int) {
 		switch r.t.kind(i) {

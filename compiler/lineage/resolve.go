@@ -173,6 +173,13 @@ func (a *analyzer) exprEdges(e *expr, sc *scope, set []Edge) []Edge {
 	case eSub:
 		_, reads := a.query(e.sub, sc, sc.ctes, true)
 		set = addEdges(set, reads, Derived)
+	case eLambda:
+		// The parameters shadow columns and read nothing.
+		params := &relation{cols: make([]column, len(e.qual))}
+		for i, p := range e.qual {
+			params.cols[i] = column{name: p}
+		}
+		sc = &scope{parent: sc, items: []*nsItem{{rel: params}}, ctes: sc.ctes}
 	}
 	for _, x := range e.args {
 		set = a.exprEdges(x, sc, set)

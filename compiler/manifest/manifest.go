@@ -50,10 +50,13 @@ func QuoteIdent(s string) string {
 	return string(append(out, '"'))
 }
 
-// ColumnRef names a column of another node.
+// ColumnRef names a column of another node and how a column is made from
+// it: "passthrough" (same value, same name), "renamed" (same value) or
+// "derived" (an expression, aggregate, window function, case or cast).
 type ColumnRef struct {
 	Node   string `json:"node"`
 	Column string `json:"column"`
+	Kind   string `json:"kind,omitempty"`
 }
 
 // Column is one column of a node.
@@ -90,8 +93,11 @@ type Node struct {
 	DependsOn   []string `json:"depends_on"`
 	Description string   `json:"description,omitempty"`
 	Columns     []Column `json:"columns"`
-	RawSQL      string   `json:"raw_sql,omitempty"`
-	CompiledSQL string   `json:"compiled_sql,omitempty"`
+	// LineageUnknown says why the column lineage of a model could not be
+	// worked out (its columns are then those the properties declare).
+	LineageUnknown string `json:"lineage_unknown,omitempty"`
+	RawSQL         string `json:"raw_sql,omitempty"`
+	CompiledSQL    string `json:"compiled_sql,omitempty"`
 	// IncrementalSQL is the compiled SQL with is_incremental() true, for
 	// incremental models whose SQL differs on later runs.
 	IncrementalSQL string `json:"incremental_sql,omitempty"`

@@ -37,6 +37,7 @@ func commands() []*ucli.Command {
 		initCommand(),
 		debugCommand(),
 		docsCommand(),
+		lineageCommand(),
 		{Name: "clean", Usage: "remove the target directory", Action: cleanAction},
 	}
 }
