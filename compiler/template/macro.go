@@ -17,6 +17,14 @@ import (
 func (s *renderState) macroFunc(m *macro) func(args ...*pongo2.Value) (*pongo2.Value, error) {
 	return func(args ...*pongo2.Value) (*pongo2.Value, error) {
 		s.macrosUsed[m.Name] = true
+		key, cacheable := "", false
+		if m.pure {
+			if key, cacheable = cacheKey(m.Name, args); cacheable {
+				if out, ok := m.cache.Load(key); ok {
+					return pongo2.AsSafeValue(out.(string)), nil
+				}
+			}
+		}
 		if s.depth >= maxMacroDepth {
 			return nil, s.locate(m, fmt.Errorf("macro %q recurses more than %d levels deep", m.Name, maxMacroDepth))
 		}
@@ -69,6 +77,9 @@ func (s *renderState) macroFunc(m *macro) func(args ...*pongo2.Value) (*pongo2.V
 		}
 		if returned != nil {
 			return returned, nil
+		}
+		if cacheable {
+			m.cache.Store(key, out)
 		}
 		return pongo2.AsSafeValue(out), nil
 	}

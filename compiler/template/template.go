@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/flosch/pongo2/v6"
 
@@ -63,6 +64,10 @@ type macro struct {
 	jinja.Macro
 	file string
 	tpl  *pongo2.Template
+	// pure is set when the body depends on its arguments alone; its
+	// renderings are then cached by argument list.
+	pure  bool
+	cache sync.Map
 }
 
 // Template is one parsed template file.
@@ -121,7 +126,11 @@ func (e *Env) parseMacro(file string, m jinja.Macro) (*macro, *diag.Diagnostic) 
 	if err != nil {
 		return nil, pongoDiagnostic(file, err)
 	}
-	return &macro{Macro: m, file: file, tpl: tpl}, nil
+	params := make([]string, len(m.Params))
+	for i, p := range m.Params {
+		params[i] = p.Name
+	}
+	return &macro{Macro: m, file: file, tpl: tpl, pure: isPure(m.Body, params)}, nil
 }
 
 // fromString parses pongo2 source with a template set no other goroutine

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"martlet/compiler/jinja"
 	"martlet/compiler/project"
 )
 
@@ -144,5 +145,41 @@ func TestDuplicateMacro(t *testing.T) {
 	})
 	if len(ds) != 1 || !strings.Contains(ds[0].Error(), `macros/b.sql:2:1: macro "m" is defined twice (also in macros/a.sql:1)`) {
 		t.Errorf("got %v", ds)
+	}
+}
+
+func TestPureMacros(t *testing.T) {
+	cases := []struct {
+		body   string
+		params []string
+		pure   bool
+	}{
+		{"{% macro m(col) %}lower(trim({{ col }})){% endmacro %}", []string{"col"}, true},
+		{"{% macro m(col, s=2) %}round({{ col ~ 'x' }}, {{ s }}){% if s > 1 %}!{% endif %}{% endmacro %}", []string{"col", "s"}, true},
+		{"{% macro m(col) %}{{ ref(col) }}{% endmacro %}", []string{"col"}, false},
+		{"{% macro m(col) %}{{ this }}.{{ col }}{% endmacro %}", []string{"col"}, false},
+		{"{% macro m(col) %}{{ var('x') }}{% endmacro %}", []string{"col"}, false},
+		{"{% macro m(xs) %}{% do xs.append(1) %}{% endmacro %}", []string{"xs"}, false},
+		{"{% macro m(col) %}{% set y = col %}{{ y }}{% endmacro %}", []string{"col"}, false},
+	}
+	for _, c := range cases {
+		translated, errs := jinja.Translate(c.body)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		_, macros, _ := jinja.ExtractMacros(translated)
+		if got := isPure(macros[0].Body, c.params); got != c.pure {
+			t.Errorf("%s: pure %v, want %v (translated %q)", c.body, got, c.pure, macros[0].Body)
+		}
+	}
+	env := newEnv(t)
+	for _, arg := range []string{"a", "b", "a"} {
+		got, err := render(t, env, `{{ cents("`+arg+`") }}`, &fakeResolver{})
+		if err != "" || got != "round("+arg+" * 100, 2)" {
+			t.Errorf("cached pure macro with %q: %q %q", arg, got, err)
+		}
+	}
+	if !env.macros["cents"].pure {
+		t.Errorf("cents should be pure")
 	}
 }
