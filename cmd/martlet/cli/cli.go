@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	ucli "github.com/urfave/cli/v2"
@@ -45,9 +46,23 @@ var errFailed = &exitError{code: ExitFailure}
 // Main runs martlet with args (without the program name) and returns the
 // exit code. Ctrl-C cancels the running work.
 func Main(args []string, stdout, stderr io.Writer) int {
+	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, args, stdout, stderr)
+}
+
+// tuneGC trades memory for speed, as a short-lived compiler can: the
+// garbage collector runs at a quarter of its default frequency, within a
+// soft limit that keeps a 10,000-model compile under 1 GiB. GOGC and
+// GOMEMLIMIT set in the environment win.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(900 << 20)
+	}
 }
 
 // Run is Main with a caller's context.
