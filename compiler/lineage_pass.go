@@ -108,7 +108,7 @@ func mergeLineage(n *manifest.Node, res lineage.Result) {
 		col := manifest.Column{Name: lc.Name}
 		for i, d := range declared {
 			if !used[i] && strings.EqualFold(d.Name, lc.Name) {
-				col.Description, col.DataType = d.Description, d.DataType
+				col.Description, col.DataType, col.Declared = d.Description, d.DataType, d.Declared
 				used[i] = true
 				break
 			}

@@ -158,12 +158,12 @@ func applyColumnProps(n *manifest.Node, props *project.ResourceProps) {
 	n.Description = props.Description
 	for _, cp := range props.Columns {
 		if col := n.Column(cp.Name); col != nil {
-			col.Description = cp.Description
+			col.Description, col.Declared = cp.Description, true
 			if cp.DataType != "" {
 				col.DataType = cp.DataType
 			}
 			continue
 		}
-		n.Columns = append(n.Columns, manifest.Column{Name: cp.Name, Description: cp.Description, DataType: cp.DataType})
+		n.Columns = append(n.Columns, manifest.Column{Name: cp.Name, Description: cp.Description, DataType: cp.DataType, Declared: true})
 	}
 }

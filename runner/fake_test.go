@@ -14,7 +14,7 @@ import (
 
 // fakeAdapter records the SQL it is given, in order, and fails statements
 // that contain a configured substring. Queries return the count configured
-// for a substring of the query, else 0.
+// for a substring of the query, else 0; schema lookups find nothing.
 type fakeAdapter struct {
 	mu        sync.Mutex
 	stmts     []string
@@ -103,6 +103,10 @@ func (f *fakeAdapter) Query(ctx context.Context, sql string, limit int) (*adapte
 	if err := f.record(sql); err != nil {
 		return nil, err
 	}
+	if strings.Contains(sql, "information_schema.schemata") {
+		// No schema exists but those the catalog lists.
+		return &adapter.Rows{}, nil
+	}
 	var n int64
 	f.mu.Lock()
 	for substr, c := range f.counts {
@@ -175,6 +179,12 @@ func model(name, mat, sql string, deps ...string) nodeSpec {
 
 func seed(name string) nodeSpec { return nodeSpec{kind: manifest.Seed, name: name} }
 
+// snapshot is a snapshot in schema "snapshots"; its strategy settings are
+// set on the built node's config.
+func snapshot(name, sql string, deps ...string) nodeSpec {
+	return nodeSpec{kind: manifest.Snapshot, name: name, mat: "snapshot", sql: sql, deps: deps}
+}
+
 func test(name, severity, sql string, deps ...string) nodeSpec {
 	return nodeSpec{kind: manifest.Test, name: name, sql: sql, deps: deps, severity: severity}
 }
@@ -183,7 +193,7 @@ func test(name, severity, sql string, deps ...string) nodeSpec {
 func nodeID(k manifest.Kind, name string) string { return string(k) + ".shop." + name }
 
 // build returns a manifest of specs (in dependency order) and all their
-// IDs. Dependencies name models or seeds by name.
+// IDs. Dependencies name earlier nodes by name.
 func build(specs ...nodeSpec) (*manifest.Manifest, []string) {
 	kinds := map[string]manifest.Kind{}
 	var nodes []*manifest.Node
@@ -210,6 +220,9 @@ func build(specs ...nodeSpec) (*manifest.Manifest, []string) {
 		case manifest.Test:
 			n.Path = "models/schema.yml"
 			n.Test = &manifest.TestInfo{Name: "singular"}
+		case manifest.Snapshot:
+			n.Path = "snapshots/" + s.name + ".sql"
+			n.Relation = manifest.Relation{Schema: "snapshots", Name: s.name}
 		}
 		for _, d := range s.deps {
 			n.DependsOn = append(n.DependsOn, nodeID(kinds[d], d))

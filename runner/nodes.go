@@ -66,14 +66,17 @@ func (r *run) model(ctx context.Context, n *manifest.Node) Result {
 	}
 	res.Started = time.Now()
 	rows, err := r.build(ctx, n, materialize.Request{
-		Adapter:      r.opts.Adapter.Type(),
-		Kind:         kind,
-		Target:       rel,
-		SQL:          sql,
-		Existing:     existing,
-		FullRefresh:  fullRefresh,
-		UniqueKey:    n.Config.UniqueKey,
-		SchemaExists: true,
+		Adapter:        r.opts.Adapter.Type(),
+		Kind:           kind,
+		Target:         rel,
+		SQL:            sql,
+		Existing:       existing,
+		FullRefresh:    fullRefresh,
+		UniqueKey:      n.Config.UniqueKey,
+		SchemaExists:   true,
+		OnSchemaChange: n.Config.OnSchemaChange,
+		RebuildSQL:     n.CompiledSQL,
+		Contract:       contract(n),
 	}, incremental)
 	res.Rows = rows
 	res.Duration = time.Since(res.Started)
@@ -91,21 +94,19 @@ func (r *run) model(ctx context.Context, n *manifest.Node) Result {
 	return res
 }
 
-// build creates the schema of req's target if needed, reads the target's
-// columns for an incremental run, and materializes req between n's hooks.
-func (r *run) build(ctx context.Context, n *manifest.Node, req materialize.Request, incremental bool) (int64, error) {
+// build creates the schema of req's target if needed and materializes req
+// between n's hooks. A later run (incremental or snapshot: its table
+// exists) and an enforced contract first describe the columns Plan
+// compares.
+func (r *run) build(ctx context.Context, n *manifest.Node, req materialize.Request, later bool) (int64, error) {
 	if err := r.catalog.ensureSchema(ctx, req.Target.Schema); err != nil {
 		return 0, err
 	}
-	if incremental {
-		columns, err := r.columns(ctx, req.Target)
-		if err != nil {
-			return 0, err
-		}
-		req.Columns = columns
-	}
 	var rows int64
 	err := r.withHooks(ctx, n, func() error {
+		if err := r.describe(ctx, &req, later); err != nil {
+			return err
+		}
 		steps, err := materialize.Plan(req)
 		if err != nil {
 			return err
@@ -125,17 +126,38 @@ func (r *run) fullRefresh(n *manifest.Node) bool {
 	return r.opts.FullRefresh
 }
 
-// columns returns the names of rel's columns.
-func (r *run) columns(ctx context.Context, rel adapter.Relation) ([]string, error) {
-	cols, err := r.opts.Adapter.Columns(ctx, rel)
-	if err != nil {
-		return nil, err
+// describe reads the columns Plan compares: on a later run, the target's
+// and the model's (so that on_schema_change and snapshots see new and
+// removed columns); with an enforced contract, the model's.
+func (r *run) describe(ctx context.Context, req *materialize.Request, later bool) error {
+	var err error
+	if later {
+		if req.TargetColumns, err = r.opts.Adapter.Columns(ctx, req.Target); err != nil {
+			return err
+		}
 	}
-	names := make([]string, len(cols))
-	for i, c := range cols {
-		names[i] = c.Name
+	if later || req.Contract != nil {
+		if req.ModelColumns, err = materialize.Describe(ctx, r.opts.Adapter, req.SQL); err != nil {
+			return fmt.Errorf("describing the model's columns: %w", err)
+		}
 	}
-	return names, nil
+	return nil
+}
+
+// contract returns n's enforced contract, the columns its properties
+// declare with their data_type, or nil when n enforces none. The contract
+// is not nil even without columns: every model column is then extra.
+func contract(n *manifest.Node) []adapter.Column {
+	if !n.Config.ContractEnforced {
+		return nil
+	}
+	cols := make([]adapter.Column, 0, len(n.Columns))
+	for _, c := range n.Columns {
+		if c.Declared {
+			cols = append(cols, adapter.Column{Name: c.Name, Type: c.DataType})
+		}
+	}
+	return cols
 }
 
 // withHooks runs n's pre-hooks, body and post-hooks in order, stopping at

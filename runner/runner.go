@@ -20,8 +20,8 @@ import (
 	"martlet/runner/scheduler"
 )
 
-// Mode is what a command executes: seeds, models, tests, or all of them
-// (build).
+// Mode is what a command executes: seeds, models, tests, snapshots, or all
+// of them (build).
 type Mode int
 
 // The modes.
@@ -32,9 +32,11 @@ const (
 	ModeRun
 	// ModeTest runs data tests.
 	ModeTest
-	// ModeBuild loads seeds, materializes models and runs tests in one
-	// pass, in dependency order.
+	// ModeBuild loads seeds, materializes models, takes snapshots and
+	// runs tests in one pass, in dependency order.
 	ModeBuild
+	// ModeSnapshot takes snapshots.
+	ModeSnapshot
 )
 
 // executes reports whether the mode executes node n. Ephemeral models are
@@ -48,6 +50,8 @@ func (m Mode) executes(n *manifest.Node) bool {
 		return (m == ModeRun || m == ModeBuild) && !n.Ephemeral()
 	case manifest.Test:
 		return m == ModeTest || m == ModeBuild
+	case manifest.Snapshot:
+		return m == ModeSnapshot || m == ModeBuild
 	}
 	return false
 }
@@ -164,13 +168,14 @@ type run struct {
 	started int
 }
 
-// schemas returns the schemas of the relations that models build, sorted.
+// schemas returns the schemas of the relations that models and snapshots
+// build, sorted.
 func (r *run) schemas() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, id := range r.ids {
 		n := r.opts.Manifest.Node(id)
-		if n.Kind == manifest.Model && !seen[n.Relation.Schema] {
+		if (n.Kind == manifest.Model || n.Kind == manifest.Snapshot) && !seen[n.Relation.Schema] {
 			seen[n.Relation.Schema] = true
 			out = append(out, n.Relation.Schema)
 		}
@@ -216,6 +221,8 @@ func (r *run) Execute(ctx context.Context, id string) scheduler.Outcome {
 		res = r.seed(ctx, n)
 	case manifest.Test:
 		res = r.test(ctx, n)
+	case manifest.Snapshot:
+		res = r.snapshot(ctx, n)
 	default:
 		res = r.model(ctx, n)
 	}

@@ -9,22 +9,27 @@ import (
 	"martlet/compiler/manifest"
 )
 
-// describe returns how progress lines name node n: what it is (such as
-// "sql table model main.orders"), and the verbs for success and error.
-func describe(n NodeInfo) (what, done, failed string) {
+// describe returns how progress lines name node n when it starts (such as
+// "sql table model main.orders") and when it finishes (the same, except
+// that, as in dbt, "snapshot snaps.orders" becomes "snaps.orders" after
+// the verb "snapshotted"), and the verbs for success and error.
+func describe(n NodeInfo) (started, finished, done, failed string) {
 	rel := n.Relation.Schema + "." + n.Relation.Name
 	switch n.Kind {
 	case manifest.Seed:
-		return "seed file " + rel, "OK loaded", "ERROR loading"
+		return "seed file " + rel, "seed file " + rel, "OK loaded", "ERROR loading"
 	case manifest.Test:
-		return "test " + n.Name, "PASS", "ERROR"
+		return "test " + n.Name, "test " + n.Name, "PASS", "ERROR"
+	case manifest.Snapshot:
+		return "snapshot " + rel, rel, "OK snapshotted", "ERROR snapshotting"
 	}
-	return "sql " + n.Materialized + " model " + rel, "OK created", "ERROR creating"
+	what := "sql " + n.Materialized + " model " + rel
+	return what, what, "OK created", "ERROR creating"
 }
 
 // nodeStart returns the START line of a node.
 func (f textFormat) nodeStart(e NodeStart) string {
-	what, _, _ := describe(e.Node)
+	what, _, _, _ := describe(e.Node)
 	return f.progress(e.Index, e.Total, "", "START", what, "RUN", "")
 }
 
@@ -33,7 +38,7 @@ func (f textFormat) nodeStart(e NodeStart) string {
 // failed, which the summary accounts for.
 func (f textFormat) nodeFinish(e NodeFinish) []string {
 	n, res := e.Node, e.Result
-	what, done, failed := describe(n)
+	_, what, done, failed := describe(n)
 	timing := " in " + seconds(res.Duration)
 	var line string
 	switch res.Status {
@@ -129,7 +134,7 @@ func (f textFormat) problem(res Result) []string {
 // statLine counts results by what they are: "3 table models, 2 seeds,
 // 5 tests".
 func statLine(results []Result) string {
-	order := []string{"view model", "table model", "incremental model", "seed", "test", "hook"}
+	order := []string{"view model", "table model", "incremental model", "snapshot", "seed", "test", "hook"}
 	counts := map[string]int{}
 	for _, res := range results {
 		label := string(res.Kind)

@@ -64,6 +64,9 @@ type Column struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
 	DataType    string `json:"data_type,omitempty"`
+	// Declared is true for a column the properties file lists, false for
+	// one known only from lineage or the seed's header.
+	Declared bool `json:"declared,omitempty"`
 	// Upstream lists the columns this one is computed from.
 	Upstream []ColumnRef `json:"upstream,omitempty"`
 }

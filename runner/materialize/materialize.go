@@ -1,7 +1,7 @@
 // Package materialize turns a model's compiled SELECT into the SQL statements
 // that build its relation in the target database: one strategy per adapter
-// type and materialization (view, table, incremental, ephemeral), each pure
-// SQL text that the runner executes through an adapter.Adapter.
+// type and materialization (view, table, incremental, ephemeral, snapshot),
+// each pure SQL text that the runner executes through an adapter.Adapter.
 package materialize
 
 import (
@@ -28,9 +28,12 @@ const (
 	Incremental Kind = "incremental"
 	// Ephemeral builds nothing; the model is inlined into its dependants.
 	Ephemeral Kind = "ephemeral"
+	// Snapshot keeps the history of a query's rows (SCD type 2); see
+	// SnapshotConfig.
+	Snapshot Kind = "snapshot"
 )
 
-// Request describes one model to materialize.
+// Request describes one model or snapshot to materialize.
 type Request struct {
 	// Adapter is the adapter type: "duckdb" or "postgres".
 	Adapter string
@@ -44,11 +47,35 @@ type Request struct {
 	Existing adapter.RelationKind
 	// FullRefresh rebuilds an incremental model from scratch.
 	FullRefresh bool
-	// UniqueKey lists the incremental model's key columns (one or more).
+	// UniqueKey lists the incremental model's key columns (one or more),
+	// or the snapshot's unique key.
 	UniqueKey []string
 	// Columns lists the target's existing columns. Postgres incremental
 	// runs need it for their explicit insert column list; DuckDB ignores it.
+	// With ModelColumns, on_schema_change sets it.
 	Columns []string
+	// ModelColumns are SQL's columns as Describe returns them. Later
+	// incremental runs compare them with TargetColumns (OnSchemaChange),
+	// later snapshot runs add the new ones to the table, and Contract is
+	// checked against them. Nil leaves incremental runs as they were.
+	ModelColumns []adapter.Column
+	// TargetColumns are Target's existing columns with their types, for
+	// later incremental and snapshot runs.
+	TargetColumns []adapter.Column
+	// OnSchemaChange is an incremental model's on_schema_change (see
+	// SchemaIgnore and the others); empty means ignore.
+	OnSchemaChange string
+	// RebuildSQL is the SELECT that rebuilds an incremental model from
+	// scratch (is_incremental() false) when on_schema_change full_refresh
+	// finds a change; empty means SQL.
+	RebuildSQL string
+	// Contract, when not nil, is the model's enforced contract: the
+	// columns its properties declare, typed by their data_type. Plan
+	// fails with a *ContractError, planning nothing, when ModelColumns
+	// differ from it.
+	Contract []adapter.Column
+	// Snapshot configures a snapshot.
+	Snapshot *SnapshotConfig
 	// SchemaExists tells Plan that Target's schema is known to exist, so
 	// that it plans no CREATE SCHEMA step. Plan also plans none when
 	// Existing is not KindNone.
@@ -72,12 +99,14 @@ var strategies = map[string]map[Kind]strategy{
 	"duckdb": {
 		View:        duckdbView,
 		Table:       duckdbTable,
-		Incremental: duckdbIncremental,
+		Incremental: withSchemaChanges(duckdbIncremental),
+		Snapshot:    duckdbSnapshot,
 	},
 	"postgres": {
 		View:        postgresView,
 		Table:       postgresTable,
-		Incremental: postgresIncremental,
+		Incremental: withSchemaChanges(postgresIncremental),
+		Snapshot:    postgresSnapshot,
 	},
 }
 
@@ -85,7 +114,8 @@ var strategies = map[string]map[Kind]strategy{
 // schema may be missing (neither SchemaExists nor an Existing relation), the
 // first step is a lone `CREATE SCHEMA IF NOT EXISTS` statement. Ephemeral
 // models plan no steps. Plan fails on an unknown adapter type or kind, an
-// empty target name or SQL, or an empty unique key column.
+// empty target name or SQL, an empty unique key column, or a Contract that
+// ModelColumns break.
 func Plan(r Request) ([]Step, error) {
 	byKind, ok := strategies[r.Adapter]
 	if !ok {
@@ -96,7 +126,7 @@ func Plan(r Request) ([]Step, error) {
 	}
 	plan, ok := byKind[r.Kind]
 	if !ok {
-		return nil, fmt.Errorf("unknown materialization %q on %s (want view, table, incremental or ephemeral)", r.Kind, r.Adapter)
+		return nil, fmt.Errorf("unknown materialization %q on %s (want view, table, incremental, ephemeral or snapshot)", r.Kind, r.Adapter)
 	}
 	if r.Target.Schema == "" || r.Target.Name == "" {
 		return nil, fmt.Errorf("materialization target %s has an empty schema or name", r.Target)
@@ -109,6 +139,9 @@ func Plan(r Request) ([]Step, error) {
 		if key == "" {
 			return nil, errors.New("unique_key names an empty column")
 		}
+	}
+	if err := checkContract(r); err != nil {
+		return nil, err
 	}
 	steps, err := plan(r, sql)
 	if err != nil {

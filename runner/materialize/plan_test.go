@@ -198,7 +198,7 @@ func TestPlanErrors(t *testing.T) {
 		wantErr string
 	}{
 		{"unknown adapter", Request{Adapter: "mysql", Kind: Table, Target: orders, SQL: selectSQL}, `no materializations for adapter type "mysql" (have duckdb, postgres)`},
-		{"unknown kind", Request{Adapter: "duckdb", Kind: "snapshot", Target: orders, SQL: selectSQL}, `unknown materialization "snapshot" on duckdb`},
+		{"unknown kind", Request{Adapter: "duckdb", Kind: "seed", Target: orders, SQL: selectSQL}, `unknown materialization "seed" on duckdb (want view, table, incremental, ephemeral or snapshot)`},
 		{"empty kind", Request{Adapter: "postgres", Target: orders, SQL: selectSQL}, `unknown materialization "" on postgres`},
 		{"empty name", Request{Adapter: "duckdb", Kind: Table, Target: adapter.Relation{Schema: "main"}, SQL: selectSQL}, "empty schema or name"},
 		{"empty SQL", Request{Adapter: "duckdb", Kind: View, Target: orders, SQL: " ;\n"}, `model "mart"."orders" has no SQL`},
