@@ -306,3 +306,34 @@ select * from {{ model }} where {{ column_name }} {% if strict %}<={% else %}<{%
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestRelationAttributes checks that ref(), source() and this have dbt's
+// Relation attributes, resolved after every model's schema and alias are
+// known, and that an unsupported attribute is an error at its line.
+func TestRelationAttributes(t *testing.T) {
+	m := mustCompile(t, map[string]string{
+		"martlet.yml":  "name: p\nmodels:\n  +materialized: table\n",
+		"models/a.sql": "{{ config(schema='marts', alias='alpha') }}select 1 as x",
+		"models/e.sql": "{{ config(materialized='ephemeral') }}select 2 as x",
+		"models/b.sql": "{{ config(post_hook=\"create table {{ this.schema }}.{{ this.name }}_audit as select 1\") }}\n" +
+			"select '{{ ref('a').schema }}' as s, '{{ ref('a').identifier }}' as i, '{{ this.table }}' as t, '{{ source('raw', 'ev').name }}' as n\n" +
+			"from {{ ref('a') }}, {{ ref('e') }}, {{ source('raw', 'ev') }}",
+		"models/p.yml": "version: 2\nsources:\n  - name: raw\n    schema: landing\n    tables:\n      - name: ev\n        identifier: events_v2\n",
+	})
+	b := node(t, m, "model.p.b")
+	want := "with __dbt__cte__e as (\nselect 2 as x\n)\n\nselect 'marts' as s, 'alpha' as i, 'b' as t, 'events_v2' as n\n" +
+		`from "marts"."alpha", __dbt__cte__e, "landing"."events_v2"`
+	if strings.TrimSpace(b.CompiledSQL) != want {
+		t.Errorf("compiled:\n%s\nwant:\n%s", b.CompiledSQL, want)
+	}
+	if len(b.PostHook) != 1 || b.PostHook[0] != "create table main.b_audit as select 1" {
+		t.Errorf("post_hook: %q", b.PostHook)
+	}
+	_, err := Compile(Options{ProjectDir: writeProject(t, map[string]string{
+		"martlet.yml":  "name: p\n",
+		"models/a.sql": "select 1 as x\n-- {{ this.database }}",
+	})})
+	if err == nil || !strings.Contains(err.Error(), "models/a.sql:2:") || !strings.Contains(err.Error(), ".database is not supported") {
+		t.Errorf("this.database must be an error at its line, got %v", err)
+	}
+}

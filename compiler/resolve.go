@@ -21,8 +21,31 @@ const (
 	placeholderEnd   = '\x1f'
 )
 
+// placeholderPart separates a node ID from the relation part a placeholder
+// stands for, when it stands for one part (this.schema) and not the whole.
+const placeholderPart = '\x1d'
+
 func placeholder(id string) string {
 	return string(placeholderStart) + id + string(placeholderEnd)
+}
+
+// relationValue is what ref(), source() and this are in a template, like
+// dbt's Relation: it prints as the node's relation, and its attributes
+// schema and identifier (also name and table) print as those parts of it.
+type relationValue struct{ id string }
+
+// String returns the placeholder of the whole relation.
+func (r relationValue) String() string { return placeholder(r.id) }
+
+// Attr returns the placeholder of one part of the relation.
+func (r relationValue) Attr(name string) (any, error) {
+	switch name {
+	case "schema", "identifier", "name", "table":
+		return placeholder(r.id + string(placeholderPart) + name), nil
+	case "database":
+		return nil, fmt.Errorf("%s.database is not supported: martlet relations are schema.name in the target's database", r.id)
+	}
+	return nil, nil
 }
 
 // nodeResolver implements template.Resolver for one node's render.
@@ -53,7 +76,7 @@ func (r *nodeResolver) Ref(args []string) (any, error) {
 		return nil, fmt.Errorf("%s", msg)
 	}
 	r.deps[id] = true
-	return placeholder(id), nil
+	return relationValue{id}, nil
 }
 
 func (r *nodeResolver) Source(source, table string) (any, error) {
@@ -66,7 +89,7 @@ func (r *nodeResolver) Source(source, table string) (any, error) {
 		return nil, fmt.Errorf("%s", msg)
 	}
 	r.deps[id] = true
-	return placeholder(id), nil
+	return relationValue{id}, nil
 }
 
 func (r *nodeResolver) Config(settings map[string]any) error {
@@ -84,7 +107,7 @@ func (r *nodeResolver) Config(settings map[string]any) error {
 	return nil
 }
 
-func (r *nodeResolver) This() any { return placeholder(r.node.ID) }
+func (r *nodeResolver) This() any { return relationValue{r.node.ID} }
 
 func (r *nodeResolver) IsIncremental() bool {
 	r.calledIsIncr = true
@@ -113,18 +136,32 @@ func (c *compilation) substitute(sql string) (string, []string) {
 			break
 		}
 		b.WriteString(sql[:i])
-		id := sql[i+1 : i+j]
+		id, part, _ := strings.Cut(sql[i+1:i+j], string(placeholderPart))
 		n := c.nodes[id]
+		rel := manifest.Relation{}
 		switch {
 		case n == nil:
 			b.WriteString(id)
 		case n.Ephemeral():
-			b.WriteString(cteName(n.Name))
-			ephemerals = append(ephemerals, id)
+			if part == "" {
+				ephemerals = append(ephemerals, id)
+			}
+			rel.Name = cteName(n.Name)
 		case c.deferred[id] != (manifest.Relation{}):
-			b.WriteString(c.deferred[id].String())
+			rel = c.deferred[id]
 		default:
-			b.WriteString(n.Relation.String())
+			rel = n.Relation
+		}
+		switch {
+		case n == nil:
+		case part == "schema":
+			b.WriteString(rel.Schema)
+		case part != "":
+			b.WriteString(rel.Name)
+		case n.Ephemeral():
+			b.WriteString(rel.Name)
+		default:
+			b.WriteString(rel.String())
 		}
 		sql = sql[i+j+1:]
 	}

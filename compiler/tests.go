@@ -260,7 +260,7 @@ func (c *compilation) renderRelationArg(t *manifest.Node, expr string, deps map[
 		if err != nil {
 			return "", err
 		}
-		return rel.(string), nil
+		return fmt.Sprint(rel), nil
 	}
 	out, d := c.env.RenderString(t.Path, "{{ "+expr+" }}", r)
 	if d != nil {

@@ -8,6 +8,15 @@ import (
 	"unicode/utf8"
 )
 
+// Attributed is a Go value whose attributes are computed rather than read
+// from fields, such as the relation ref() returns, whose schema is known
+// only once every model's config is.
+type Attributed interface {
+	// Attr returns the attribute name, nil when there is none (undefined,
+	// as in Jinja), or an error to report at the template's line.
+	Attr(name string) (any, error)
+}
+
 // sequenceItems returns the items of lists, tuples and Go slices.
 func sequenceItems(v any) ([]any, bool) {
 	switch x := v.(type) {
@@ -150,6 +159,8 @@ func getattr(obj any, name string) (any, error) {
 	switch x := unwrap(obj).(type) {
 	case nil:
 		return nil, fmt.Errorf("cannot read attribute %q of an undefined value", name)
+	case Attributed:
+		return x.Attr(name)
 	case *Namespace:
 		v, _ := x.attrs.Get(name)
 		return v, nil

@@ -31,9 +31,10 @@ func init() {
 
 // Resolver answers the node-specific template calls of one render.
 type Resolver interface {
-	// Ref returns the relation text for ref(name) or ref(package, name).
+	// Ref returns the relation for ref(name) or ref(package, name): a value
+	// that prints as the relation and may have attributes (jinja.Attributed).
 	Ref(args []string) (any, error)
-	// Source returns the relation text for source(source, table).
+	// Source returns the relation for source(source, table), as Ref does.
 	Source(source, table string) (any, error)
 	// Config records config(key=value, ...) settings.
 	Config(settings map[string]any) error
