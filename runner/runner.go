@@ -105,6 +105,7 @@ type Options struct {
 // started are recorded as skipped, on-run-end hooks do not run, and Execute
 // returns the results with ctx.Err(). Any other error means the run could
 // not be carried out: bad options or an unreadable catalog (with nil
+// results), a schema to build in that cannot be created (with nil
 // results), or a scheduling error such as a dependency cycle (with the
 // results of the hooks that ran).
 func Execute(ctx context.Context, opts Options) (*Results, error) {
@@ -129,9 +130,17 @@ func Execute(ctx context.Context, opts Options) (*Results, error) {
 		rep.RunEnd(RunEnd{Results: res})
 		return res, nil
 	}
-	r.catalog, err = loadCatalog(ctx, opts.Adapter, r.schemas())
+	schemas := r.schemas()
+	r.catalog, err = loadCatalog(ctx, opts.Adapter, schemas)
 	if err != nil {
 		return nil, fmt.Errorf("reading the catalog: %w", err)
+	}
+	// As in dbt, the schemas exist before on-run-start hooks run, so
+	// that hooks can create relations in {{ target.schema }}.
+	for _, schema := range schemas {
+		if err := r.catalog.ensureSchema(ctx, schema); err != nil {
+			return nil, fmt.Errorf("creating schema %s: %w", schema, err)
+		}
 	}
 	rep.RunStart(runStart)
 	runErr := r.execute(ctx, threads)
@@ -168,14 +177,14 @@ type run struct {
 	started int
 }
 
-// schemas returns the schemas of the relations that models and snapshots
-// build, sorted.
+// schemas returns the schemas of the relations that seeds, models and
+// snapshots build, sorted.
 func (r *run) schemas() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, id := range r.ids {
 		n := r.opts.Manifest.Node(id)
-		if (n.Kind == manifest.Model || n.Kind == manifest.Snapshot) && !seen[n.Relation.Schema] {
+		if (n.Kind == manifest.Seed || n.Kind == manifest.Model || n.Kind == manifest.Snapshot) && !seen[n.Relation.Schema] {
 			seen[n.Relation.Schema] = true
 			out = append(out, n.Relation.Schema)
 		}

@@ -230,6 +230,28 @@ func TestSchemaIsCreatedOncePerRun(t *testing.T) {
 	}
 }
 
+func TestSchemasAreCreatedBeforeOnRunStartHooks(t *testing.T) {
+	// As in dbt: an on-run-start hook may create a relation in the target
+	// schema, which on a fresh PostgreSQL target does not exist yet.
+	m, ids := build(seed("users"), model("m1", "table", "select 1"))
+	m.OnRunStart = []string{"RUN START"}
+	f := newFake()
+	execute(t, f, m, ids, ModeBuild, 1)
+	if i := f.index("CREATE SCHEMA"); i < 0 || i > f.index("RUN START") {
+		t.Errorf("the schema is not created before the on-run-start hook:\n%s", strings.Join(f.sql(), "\n"))
+	}
+
+	f = newFake()
+	f.failOn["CREATE SCHEMA"] = "permission denied for database shop"
+	res, err := Execute(context.Background(), Options{Mode: ModeBuild, Manifest: m, Selected: ids, Adapter: f, Threads: 1})
+	if err == nil || !strings.Contains(err.Error(), "creating schema main: permission denied") || res != nil {
+		t.Errorf("a schema that cannot be created: results %v, error %v; want no results and the error", res, err)
+	}
+	if f.index("RUN START") >= 0 {
+		t.Errorf("the on-run-start hook ran without its schema:\n%s", strings.Join(f.sql(), "\n"))
+	}
+}
+
 func TestHooks(t *testing.T) {
 	m, ids := build(
 		model("a", "table", "select * from a_src"),
