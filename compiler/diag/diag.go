@@ -104,10 +104,11 @@ func (l List) filter(s Severity) List {
 
 // Sort orders diagnostics by file, line and column, keeping the order of
 // diagnostics at the same place, so output is deterministic whatever order
-// parallel work found them in.
-func (l List) Sort() {
-	sort.SliceStable(l, func(i, j int) bool {
-		a, b := l[i], l[j]
+// parallel work found them in, and drops exact repeats (a folder setting
+// of martlet.yml is checked once for every node it applies to).
+func (l *List) Sort() {
+	sort.SliceStable(*l, func(i, j int) bool {
+		a, b := (*l)[i], (*l)[j]
 		if a.File != b.File {
 			return a.File < b.File
 		}
@@ -116,6 +117,15 @@ func (l List) Sort() {
 		}
 		return a.Col < b.Col
 	})
+	seen := make(map[Diagnostic]bool, len(*l))
+	out := (*l)[:0]
+	for _, d := range *l {
+		if !seen[*d] {
+			seen[*d] = true
+			out = append(out, d)
+		}
+	}
+	*l = out
 }
 
 // Err returns the error diagnostics as one error (nil when there are none).

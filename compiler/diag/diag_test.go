@@ -98,9 +98,11 @@ func TestListSort(t *testing.T) {
 	d := At("b.yml", 1, 5, "d") // same place as c: keeps its order
 	e := At("b.yml", 1, 2, "e")
 	f := At("", 0, 0, "f")
-	l := List{a, b, c, d, e, f}
+	repeat := At("b.yml", 2, 1, "a") // a again: dropped
+	warning := WarnAt("b.yml", 2, 1, "a")
+	l := List{a, b, c, d, e, f, repeat, warning}
 	l.Sort()
-	if want := (List{f, b, e, c, d, a}); !reflect.DeepEqual(l, want) {
+	if want := (List{f, b, e, c, d, a, warning}); !reflect.DeepEqual(l, want) {
 		t.Errorf("Sort = %q\nwant %q", l.Error(), want.Error())
 	}
 }

@@ -17,8 +17,9 @@ import (
 
 // csvDialect pins the CSV dialect of seeds (RFC 4180: comma, double quote
 // doubled to escape) and DuckDB's strict parsing. Left to auto-detection,
-// DuckDB reads a ragged file as one VARCHAR column instead of failing.
-const csvDialect = `header = true, delim = ',', quote = '"', escape = '"', strict_mode = true`
+// DuckDB reads a ragged file as one VARCHAR column instead of failing, or
+// skips the leading rows and takes a ragged last row for the header.
+const csvDialect = `header = true, skip = 0, delim = ',', quote = '"', escape = '"', strict_mode = true`
 
 // LoadSeed replaces the table rel with the rows of the CSV file at csvPath,
 // read by DuckDB's CSV reader in one CREATE OR REPLACE TABLE ... AS

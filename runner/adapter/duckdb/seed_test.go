@@ -165,6 +165,7 @@ func TestLoadSeedMalformed(t *testing.T) {
 	}{
 		{"too many fields", "id,name\n1,a\n2,b,extra\n3,c\n", nil, 3, "expected 2 fields, found 3"},
 		{"too few fields", "id,name\n1,a\n2,b\n3\n", nil, 4, "expected 2 fields, found 1"},
+		{"ragged last row of a short file", "id,name\n1,a\n2,b,c\n", nil, 3, "expected 2 fields, found 3"},
 		{"unterminated quote", "id,name\n1,a\n2,\"b\n3,c\n", nil, 3, "value with unterminated quote found"},
 		{"too many fields late", "id,name\n" + goodRows(late) + "1,a,b\n", nil, late + 2, "expected 2 fields, found 3"},
 		{"too few fields late", "id,name\n" + goodRows(late) + "1\n", nil, late + 2, "expected 2 fields, found 1"},
