@@ -80,6 +80,12 @@ func queryDuckDB(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: query SQL")
 	}
 	out, err := duckRows(filepath.Join(ts.MkAbs("."), "target", "dev.duckdb"), args[0])
+	printQuery(ts, neg, out, err)
+}
+
+// printQuery ends a query command: it prints the rendered rows out, or
+// fails the script with err; negated (! query), it wants err instead.
+func printQuery(ts *testscript.TestScript, neg bool, out string, err error) {
 	if neg {
 		if err == nil {
 			ts.Fatalf("query succeeded, want failure")
@@ -114,15 +120,21 @@ func duckRows(path, query string) (string, error) {
 		if err := rows.Scan(ptrs...); err != nil {
 			return "", err
 		}
-		for i, v := range vals {
-			if i > 0 {
-				b.WriteByte('\t')
-			}
-			b.WriteString(formatValue(v))
-		}
-		b.WriteByte('\n')
+		writeRow(&b, vals)
 	}
 	return b.String(), rows.Err()
+}
+
+// writeRow writes one row of values tab-separated on a line of its own,
+// each as formatValue renders it.
+func writeRow(b *strings.Builder, vals []any) {
+	for i, v := range vals {
+		if i > 0 {
+			b.WriteByte('\t')
+		}
+		b.WriteString(formatValue(v))
+	}
+	b.WriteByte('\n')
 }
 
 // formatValue prints a value as the DuckDB CLI would: dates without a

@@ -18,26 +18,30 @@ import (
 // duckRows does.
 func pgRows(t *testing.T, dsn, query string) string {
 	t.Helper()
+	out, err := postgresRows(dsn, query)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return out
+}
+
+// postgresRows runs a query on the server at dsn and renders its rows as
+// duckRows does.
+func postgresRows(dsn, query string) (string, error) {
 	a, err := postgres.Open(context.Background(), dsn, 1)
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer a.Close()
 	rows, err := a.Query(context.Background(), query, 0)
 	if err != nil {
-		t.Fatalf("%s: %v", query, err)
+		return "", err
 	}
 	var b strings.Builder
 	for _, row := range rows.Values {
-		for i, v := range row {
-			if i > 0 {
-				b.WriteByte('\t')
-			}
-			b.WriteString(formatValue(v))
-		}
-		b.WriteByte('\n')
+		writeRow(&b, row)
 	}
-	return b.String()
+	return b.String(), nil
 }
 
 // TestPostgresBuild builds a portable project with --target prod on a real
@@ -49,10 +53,8 @@ func TestPostgresBuild(t *testing.T) {
 	schema := fmt.Sprintf("martlet_e2e_%d", rand.Uint32())
 	t.Setenv("MARTLET_TEST_E2E_DSN", dsn)
 	defer func() {
-		a, err := postgres.Open(context.Background(), dsn, 1)
-		if err == nil {
-			a.Exec(context.Background(), "drop schema if exists "+schema+" cascade")
-			a.Close()
+		if err := dropSchemas(dsn, schema); err != nil {
+			t.Error(err)
 		}
 	}()
 	dir := writeFiles(t, map[string]string{
