@@ -2,6 +2,8 @@ package project
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"martlet/compiler/diag"
 	"martlet/compiler/yamltree"
@@ -66,13 +68,26 @@ func (p *Project) parseTargets(file string, n *yamltree.Node, ds *diag.List) {
 		return
 	}
 	for i, k := range n.Keys {
-		if t, ok := parseTarget(file, k.String(), n.Values[i], ds); ok {
+		var envErrs diag.List
+		t, ok := parseTarget(file, k.String(), n.Values[i], ds, &envErrs)
+		switch {
+		case !ok:
+		case len(envErrs) > 0:
+			// A target whose env_var() cannot be rendered here (a CI
+			// secret on a laptop) fails only the commands that use it.
+			if p.badTargets == nil {
+				p.badTargets = map[string]diag.List{}
+			}
+			p.badTargets[t.Name] = envErrs
+		default:
 			p.Targets[t.Name] = t
 		}
 	}
 }
 
-func parseTarget(file, name string, n *yamltree.Node, ds *diag.List) (Target, bool) {
+// parseTarget reads one target of martlet.yml. Its values may use
+// env_var(); errors rendering them go to envErrs, the others to ds.
+func parseTarget(file, name string, n *yamltree.Node, ds, envErrs *diag.List) (Target, bool) {
 	t := Target{Name: name, Threads: 4, Pos: Pos{File: file, Line: n.Line, Col: n.Col}}
 	if n.Kind != yamltree.Map {
 		ds.Add(diag.At(file, n.Line, n.Col, "target %q must be a mapping", name))
@@ -81,19 +96,31 @@ func parseTarget(file, name string, n *yamltree.Node, ds *diag.List) (Target, bo
 	ok := true
 	for i, k := range n.Keys {
 		v := n.Values[i]
-		switch key := k.String(); key {
+		key := k.String()
+		var s string
+		if key != "threads" || strings.Contains(v.String(), "{{") {
+			var rendered bool
+			if s, rendered = renderScalar(file, key, v, envErrs); !rendered {
+				continue
+			}
+		}
+		switch key {
 		case "type":
-			t.Type = v.String()
+			t.Type = s
 		case "path":
-			t.Path = v.String()
+			t.Path = s
 		case "schema":
-			t.Schema = v.String()
+			t.Schema = s
 		case "dsn":
-			t.DSN = v.String()
+			t.DSN = s
 		case "dsn_env":
-			t.DSNEnv = v.String()
+			t.DSNEnv = s
 		case "threads":
 			th, isInt := v.Int()
+			if s != "" {
+				n, err := strconv.Atoi(s)
+				th, isInt = int64(n), err == nil
+			}
 			if !isInt || th < 1 || th > 1024 {
 				ds.Add(diag.At(file, v.Line, v.Col, "threads must be a whole number from 1 to 1024"))
 				ok = false
@@ -102,6 +129,9 @@ func parseTarget(file, name string, n *yamltree.Node, ds *diag.List) (Target, bo
 		default:
 			ds.Add(diag.WarnAt(file, k.Line, k.Col, "unknown target key %q", key))
 		}
+	}
+	if len(*envErrs) > 0 {
+		return t, ok
 	}
 	switch t.Type {
 	case "duckdb":

@@ -151,3 +151,38 @@ targets:
 	_, ds := load(t, map[string]string{FileName: "name: shop\ntargets:\n  dev: &d {type: duckdb}\n  ci:\n    <<: [*d]\n"}, Options{})
 	assertDiags(t, ds, []string{"martlet.yml:5:9: YAML merge key needs a mapping"})
 }
+
+// TestTargetEnvVars checks env_var() in martlet.yml targets: rendered
+// when set, and when not, an error only for the commands that use the
+// target, at the value's position.
+func TestTargetEnvVars(t *testing.T) {
+	t.Setenv("MARTLET_TEST_SCHEMA", "ci_42")
+	t.Setenv("MARTLET_TEST_THREADS", "6")
+	p, ds := load(t, map[string]string{FileName: `name: shop
+targets:
+  dev: {type: duckdb}
+  ci:
+    type: postgres
+    dsn: "{{ env_var('MARTLET_TEST_NOT_SET_DSN') }}"
+  prod:
+    type: postgres
+    dsn: "postgres://u@{{ env_var('MARTLET_TEST_NOT_SET_HOST', 'db') }}/w"
+    schema: "{{ env_var('MARTLET_TEST_SCHEMA') }}"
+    threads: "{{ env_var('MARTLET_TEST_THREADS') | int }}"
+`}, Options{})
+	assertDiags(t, ds, nil)
+	prod, err := p.Target("prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prod.DSN != "postgres://u@db/w" || prod.Schema != "ci_42" || prod.Threads != 6 {
+		t.Errorf("prod = %+v", prod)
+	}
+	if _, err := p.Target("dev"); err != nil {
+		t.Errorf("dev must load whatever ci's environment: %v", err)
+	}
+	_, err = p.Target("ci")
+	if want := `martlet.yml:6:10: environment variable "MARTLET_TEST_NOT_SET_DSN" is not set (env_var() without a default)`; err == nil || err.Error() != want {
+		t.Errorf("Target(ci) error = %v, want %s", err, want)
+	}
+}
