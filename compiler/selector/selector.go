@@ -19,13 +19,23 @@
 // modified.configs, unmodified; needs Options.State). Names and values
 // may hold shell wildcards (`stg_*`, `tag:nightly*`).
 //
-// Tests follow the nodes they test as in dbt's default "eager" indirect
-// selection: for each criterion, a test that depends directly on a node
-// the criterion selects is selected too, even when it also depends on
-// nodes that are not. The same applies to --exclude, so excluding a model
-// excludes its tests, and an excluded test stays excluded. Source nodes
-// can be selected (so that `source_name.table+` selects what reads the
-// source) but are never in the result, as they are never executed.
+// Tests follow the nodes they test by dbt's indirect selection, whose mode
+// is Options.IndirectSelection (--indirect-selection). For each criterion,
+// a test that depends directly on a node the criterion selects is selected
+// too: in the default "eager" mode always, even when the test also depends
+// on nodes that are not selected; in "cautious" mode only when every node
+// it depends on is selected; in "buildable" mode when every node it
+// depends on is selected, an ancestor of a selected node, or a source; in
+// "empty" mode never. In cautious and buildable mode the union of the
+// terms then takes in, by the same rule, the tests whose nodes several
+// terms select together (`-s "orders customers"` selects a relationships
+// test between the two). Tests that a criterion matches itself, or that a
+// graph operator reaches (`orders+1`), are selected in every mode.
+// --exclude builds its set in the same way and mode, so excluding a model
+// excludes the tests that the mode would select with it, and an excluded
+// test stays excluded. Source nodes can be selected (so that
+// `source_name.table+` selects what reads the source) but are never in the
+// result, as they are never executed.
 package selector
 
 import (
@@ -44,6 +54,9 @@ type Options struct {
 	// ResourceTypes keeps only the selected nodes of these kinds
 	// (--resource-type); empty keeps every kind.
 	ResourceTypes []manifest.Kind
+	// IndirectSelection is the mode of indirect test selection
+	// (--indirect-selection); "" is IndirectEager.
+	IndirectSelection IndirectSelection
 }
 
 // Select returns the IDs of the nodes the expressions select, in
@@ -55,9 +68,9 @@ func Select(m *manifest.Manifest, include, exclude []string) ([]string, diag.Lis
 
 // SelectWith returns the IDs of the nodes the include expressions select,
 // less those the exclude expressions select, in dependency order, without
-// source nodes. Malformed terms, unknown methods and state selection
-// without opts.State are error diagnostics, and then no IDs are returned;
-// a term that matches no node is a warning.
+// source nodes. Malformed terms, unknown methods, state selection without
+// opts.State and an unknown opts.IndirectSelection are error diagnostics,
+// and then no IDs are returned; a term that matches no node is a warning.
 func SelectWith(m *manifest.Manifest, include, exclude []string, opts Options) ([]string, diag.List) {
 	if m == nil {
 		return nil, nil
@@ -68,19 +81,17 @@ func SelectWith(m *manifest.Manifest, include, exclude []string, opts Options) (
 	if s.ds.HasErrors() {
 		return nil, s.ds
 	}
-	selected := make([]bool, s.g.Len())
+	var selected []bool
 	if len(inc) == 0 {
+		selected = make([]bool, s.g.Len())
 		for i := range selected {
 			selected[i] = true
 		}
+	} else {
+		selected = s.union(inc)
 	}
-	for _, t := range inc {
-		for i, in := range s.eval(t) {
-			selected[i] = selected[i] || in
-		}
-	}
-	for _, t := range exc {
-		for i, in := range s.eval(t) {
+	if len(exc) > 0 {
+		for i, in := range s.union(exc) {
 			selected[i] = selected[i] && !in
 		}
 	}
@@ -93,15 +104,17 @@ type selection struct {
 	m    *manifest.Manifest
 	g    *dag.Graph
 	opts Options
+	mode IndirectSelection
 	// nodes holds the manifest node at each graph index (nil if none), and
 	// index the graph index of each of m.Nodes (-1 if none).
 	nodes []*manifest.Node
 	index []int
-	// scratch and starts are reused buffers.
-	scratch []bool
-	starts  []int
-	ds      diag.List
-	warned  map[string]bool
+	// scratch, starts and ancestors are reused buffers.
+	scratch   []bool
+	starts    []int
+	ancestors []bool
+	ds        diag.List
+	warned    map[string]bool
 }
 
 func newSelection(m *manifest.Manifest, opts Options) *selection {
@@ -119,6 +132,11 @@ func newSelection(m *manifest.Manifest, opts Options) *selection {
 	}
 	s := &selection{m: m, g: g, opts: opts, nodes: make([]*manifest.Node, g.Len()),
 		index: make([]int, len(m.Nodes)), warned: map[string]bool{}}
+	mode, err := ParseIndirectSelection(string(opts.IndirectSelection))
+	if err != nil {
+		s.report(diag.At("", 0, 0, "indirect selection: %v", err))
+	}
+	s.mode = mode
 	for k, n := range m.Nodes {
 		i, ok := k, k < g.Len() && g.ID(k) == n.ID
 		if !ok {
@@ -161,6 +179,27 @@ func (s *selection) parse(exprs []string) []term {
 		}
 	}
 	return terms
+}
+
+// union returns the set the terms select together, nil for no terms. In
+// cautious and buildable mode it adds the tests whose nodes several terms
+// select between them, as dbt does when it combines the terms.
+func (s *selection) union(terms []term) []bool {
+	var set []bool
+	for _, t := range terms {
+		in := s.eval(t)
+		if set == nil {
+			set = in
+			continue
+		}
+		for i, v := range in {
+			set[i] = set[i] || v
+		}
+	}
+	if len(terms) > 1 && (s.mode == IndirectCautious || s.mode == IndirectBuildable) {
+		s.addTests(set)
+	}
+	return set
 }
 
 // eval returns the set a term selects, warning when it is empty.
@@ -212,25 +251,6 @@ func (s *selection) evalCriterion(c *criterion, set []bool) {
 		s.g.MarkDescendants(set, starts, c.children)
 	}
 	s.addTests(set)
-}
-
-// addTests marks the tests that depend directly on a node in set (dbt's
-// eager indirect selection).
-func (s *selection) addTests(set []bool) {
-	var tests []int
-	for i, in := range set {
-		if !in {
-			continue
-		}
-		for _, child := range s.g.ChildIndices(i) {
-			if !set[child] && s.nodes[child] != nil && s.nodes[child].Kind == manifest.Test {
-				tests = append(tests, child)
-			}
-		}
-	}
-	for _, i := range tests {
-		set[i] = true
-	}
 }
 
 // members returns the indices in set.

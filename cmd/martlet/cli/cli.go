@@ -17,6 +17,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"martlet/compiler/selector"
 	"martlet/runner"
 )
 
@@ -109,6 +110,8 @@ func newApp(stdout, stderr io.Writer) *ucli.App {
 			&ucli.StringFlag{Name: "log-format", Value: "text", Usage: "text or json"},
 			&ucli.BoolFlag{Name: "no-color", Usage: "plain output without colours"},
 			&ucli.StringFlag{Name: "profiles-dir", Usage: "where a dbt project's profiles.yml is (default: $DBT_PROFILES_DIR, the project directory, ~/.dbt)"},
+			&ucli.StringFlag{Name: "indirect-selection", EnvVars: []string{"DBT_INDIRECT_SELECTION"}, Value: string(selector.IndirectEager),
+				Usage: "which tests come in with the selected nodes: eager (any of their nodes selected), cautious (all), buildable (all selected or upstream) or empty (none)"},
 		},
 		Commands:        commands(),
 		HideHelpCommand: true,
@@ -127,6 +130,9 @@ func newApp(stdout, stderr io.Writer) *ucli.App {
 			}
 			if c.Int("threads") < 0 {
 				return usageErrorf("martlet: --threads must be a positive number")
+			}
+			if _, err := selector.ParseIndirectSelection(c.String("indirect-selection")); err != nil {
+				return usageErrorf("martlet: --indirect-selection: %v", err)
 			}
 			return nil
 		},

@@ -65,10 +65,12 @@ func newSession(c *ucli.Context) (*session, error) {
 	for _, t := range c.StringSlice("resource-type") {
 		types = append(types, manifest.Kind(t))
 	}
+	indirect := selector.IndirectSelection(c.String("indirect-selection"))
 	var selectDiags diag.List
 	var selected []string
 	selectNodes := func(m *manifest.Manifest) []string {
-		selected, selectDiags = selector.SelectWith(m, c.StringSlice("select"), c.StringSlice("exclude"), selector.Options{State: state, ResourceTypes: types})
+		selected, selectDiags = selector.SelectWith(m, c.StringSlice("select"), c.StringSlice("exclude"),
+			selector.Options{State: state, ResourceTypes: types, IndirectSelection: indirect})
 		return selected
 	}
 	opts := compiler.Options{
