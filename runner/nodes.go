@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"martlet/compiler/manifest"
+	"martlet/compiler/project"
 	"martlet/runner/adapter"
 	"martlet/runner/materialize"
 )
@@ -179,31 +181,60 @@ func (r *run) withHooks(ctx context.Context, n *manifest.Node, body func() error
 	return nil
 }
 
-// test counts the rows of a test's query, which returns the failing rows.
+// test runs a test's query, which returns the failing rows, through its
+// fail_calc (count(*) unless configured) and judges the result against its
+// thresholds as dbt does: fail when its severity is error and error_if
+// holds, else warn when warn_if holds, else pass.
 func (r *run) test(ctx context.Context, n *manifest.Node) Result {
 	res := newResult(n)
-	query := "SELECT count(*) FROM (\n" + trimStatement(n.CompiledSQL) + "\n) AS martlet_test"
 	res.Started = time.Now()
-	rows, err := r.opts.Adapter.Query(ctx, query, 1)
+	rows, err := r.opts.Adapter.Query(ctx, testQuery(n), 1)
 	res.Duration = time.Since(res.Started)
+	var failures float64
 	if err == nil {
-		res.Rows, err = count(rows)
+		failures, err = failureCount(rows)
 	}
 	if err != nil {
 		fail(&res, err)
 		return res
 	}
+	res.Rows = int64(failures)
+	warnIf, errorIf := project.DefaultThreshold, project.DefaultThreshold
+	if n.Config.WarnIf != nil {
+		warnIf = *n.Config.WarnIf
+	}
+	if n.Config.ErrorIf != nil {
+		errorIf = *n.Config.ErrorIf
+	}
+	got := strconv.FormatFloat(failures, 'f', -1, 64) + " results"
+	if failures == 1 {
+		got = "1 result"
+	}
 	switch {
-	case res.Rows == 0:
-		res.Status = StatusPass
-	case n.Config.Severity == "warn":
-		res.Status = StatusWarn
-		res.Message = fmt.Sprintf("Got %s, configured to warn if != 0", plural(int(res.Rows), "result"))
-	default:
+	case n.Config.Severity != "warn" && errorIf.Holds(failures):
 		res.Status = StatusFail
-		res.Message = fmt.Sprintf("Got %s, configured to fail if != 0", plural(int(res.Rows), "result"))
+		res.Message = fmt.Sprintf("Got %s, configured to fail if %s", got, errorIf)
+	case warnIf.Holds(failures):
+		res.Status = StatusWarn
+		res.Message = fmt.Sprintf("Got %s, configured to warn if %s", got, warnIf)
+	default:
+		res.Status = StatusPass
 	}
 	return res
+}
+
+// testQuery is the query that computes a test's failures: its fail_calc
+// over its failing rows, at most limit of them when a limit is set.
+func testQuery(n *manifest.Node) string {
+	rows := trimStatement(n.CompiledSQL)
+	if n.Config.Limit > 0 {
+		rows = "SELECT * FROM (\n" + rows + "\n) AS martlet_failures LIMIT " + strconv.Itoa(n.Config.Limit)
+	}
+	calc := n.Config.FailCalc
+	if calc == "" {
+		calc = "count(*)"
+	}
+	return "SELECT " + calc + " FROM (\n" + rows + "\n) AS martlet_test"
 }
 
 // trimStatement removes what may end a statement but cannot stand inside a
@@ -219,22 +250,33 @@ func trimStatement(sql string) string {
 	}
 }
 
-// count reads the single integer of a count(*) result.
-func count(rows *adapter.Rows) (int64, error) {
+// failureCount reads the single number of a test's result; NULL (a sum
+// over no rows) is no failure.
+func failureCount(rows *adapter.Rows) (float64, error) {
 	if rows == nil || len(rows.Values) != 1 || len(rows.Values[0]) != 1 {
-		return 0, errors.New("test query did not return a single count")
+		return 0, errors.New("test query did not return a single value")
 	}
 	switch v := rows.Values[0][0].(type) {
+	case nil:
+		return 0, nil
 	case int64:
-		return v, nil
+		return float64(v), nil
 	case int32:
-		return int64(v), nil
+		return float64(v), nil
 	case int:
-		return int64(v), nil
+		return float64(v), nil
 	case uint64:
-		return int64(v), nil
+		return float64(v), nil
+	case float64:
+		return v, nil
+	case float32:
+		return float64(v), nil
+	default:
+		if f, err := strconv.ParseFloat(fmt.Sprint(v), 64); err == nil {
+			return f, nil
+		}
 	}
-	return 0, fmt.Errorf("test query returned %T, not an integer count", rows.Values[0][0])
+	return 0, fmt.Errorf("test query returned %v (%T), not a number", rows.Values[0][0], rows.Values[0][0])
 }
 
 // hooks runs the project hooks of one event ("on-run-start" or

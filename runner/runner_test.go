@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"martlet/compiler/manifest"
+	"martlet/compiler/project"
 	"martlet/runner/adapter"
 )
 
@@ -368,5 +369,40 @@ func TestExecuteRejectsUnknownNodesAndReportsNothingToDo(t *testing.T) {
 	res, err := Execute(context.Background(), Options{Mode: ModeSeed, Manifest: m, Selected: []string{"model.shop.a"}, Adapter: f, Out: &out})
 	if err != nil || len(res.Results) != 0 || !strings.Contains(out.String(), "Nothing to do") {
 		t.Errorf("seed mode with only a model selected: %v, %v, %q", res, err, out.String())
+	}
+}
+
+// TestTestThresholds judges test results as dbt does: fail when the
+// severity is error and error_if holds, else warn when warn_if holds,
+// else pass; fail_calc and limit shape the query.
+func TestTestThresholds(t *testing.T) {
+	warnIf, errorIf := project.Threshold{Op: ">", N: 10}, project.Threshold{Op: ">", N: 100}
+	for _, tt := range []struct {
+		failures int64
+		severity string
+		want     Status
+		message  string
+	}{
+		{5, "", StatusPass, ""},
+		{50, "", StatusWarn, "Got 50 results, configured to warn if > 10"},
+		{500, "", StatusFail, "Got 500 results, configured to fail if > 100"},
+		{500, "warn", StatusWarn, "Got 500 results, configured to warn if > 10"},
+	} {
+		m, ids := build(test("big_orders", tt.severity, "select * from orders where amount > 1000"))
+		n := m.Node(ids[0])
+		n.Config.WarnIf, n.Config.ErrorIf = &warnIf, &errorIf
+		f := newFake()
+		f.counts["amount > 1000"] = tt.failures
+		res := execute(t, f, m, ids, ModeTest, 1)
+		if r := result(t, res, "big_orders"); r.Status != tt.want || r.Message != tt.message || r.Rows != tt.failures {
+			t.Errorf("%d failures, severity %q: %s %q rows %d, want %s %q", tt.failures, tt.severity, r.Status, r.Message, r.Rows, tt.want, tt.message)
+		}
+	}
+	m, ids := build(test("t", "", "select amount from orders;"))
+	n := m.Node(ids[0])
+	n.Config.FailCalc, n.Config.Limit = "sum(amount)", 3
+	want := "SELECT sum(amount) FROM (\nSELECT * FROM (\nselect amount from orders\n) AS martlet_failures LIMIT 3\n) AS martlet_test"
+	if got := testQuery(n); got != want {
+		t.Errorf("testQuery = %q, want %q", got, want)
 	}
 }

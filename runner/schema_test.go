@@ -111,7 +111,7 @@ func TestDuckDBContracts(t *testing.T) {
 			if r := result(t, res, name+"_count"); r.Status != StatusSkipped {
 				t.Errorf("dependant %s, want skipped", r.Status)
 			}
-			if got, want := p.rows(t, `select id, amount, status from "main"."`+name+`"`), []string{"1 9.5 placed"}; !reflect.DeepEqual(got, want) {
+			if got, want := p.rows(t, `select id, amount, status from "main"."`+name+`"`), []string{"1 9.50 placed"}; !reflect.DeepEqual(got, want) {
 				t.Errorf("the relation changed: %v, want %v", got, want)
 			}
 		})

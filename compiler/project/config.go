@@ -29,21 +29,28 @@ type Setting struct {
 // config() call. Later layers override earlier ones, except tags, which
 // accumulate, as in dbt.
 type Config struct {
-	Materialized        string            `json:"materialized,omitempty"`
-	Schema              string            `json:"schema,omitempty"`
-	Alias               string            `json:"alias,omitempty"`
-	Tags                []string          `json:"tags,omitempty"`
-	UniqueKey           []string          `json:"unique_key,omitempty"`
-	Enabled             bool              `json:"enabled"`
-	FullRefresh         *bool             `json:"full_refresh,omitempty"`
-	PreHook             []string          `json:"pre_hook,omitempty"`
-	PostHook            []string          `json:"post_hook,omitempty"`
-	ColumnTypes         map[string]string `json:"column_types,omitempty"`
-	Severity            string            `json:"severity,omitempty"`
-	OnSchemaChange      string            `json:"on_schema_change,omitempty"`
-	IncrementalStrategy string            `json:"incremental_strategy,omitempty"`
-	ContractEnforced    bool              `json:"contract_enforced,omitempty"`
-	Meta                map[string]any    `json:"meta,omitempty"`
+	Materialized string            `json:"materialized,omitempty"`
+	Schema       string            `json:"schema,omitempty"`
+	Alias        string            `json:"alias,omitempty"`
+	Tags         []string          `json:"tags,omitempty"`
+	UniqueKey    []string          `json:"unique_key,omitempty"`
+	Enabled      bool              `json:"enabled"`
+	FullRefresh  *bool             `json:"full_refresh,omitempty"`
+	PreHook      []string          `json:"pre_hook,omitempty"`
+	PostHook     []string          `json:"post_hook,omitempty"`
+	ColumnTypes  map[string]string `json:"column_types,omitempty"`
+	Severity     string            `json:"severity,omitempty"`
+	// WarnIf and ErrorIf are a test's thresholds (nil: DefaultThreshold),
+	// FailCalc the SQL aggregate its failures are counted with (empty:
+	// count(*)), and Limit caps the failing rows counted (0: no cap).
+	WarnIf              *Threshold     `json:"warn_if,omitempty"`
+	ErrorIf             *Threshold     `json:"error_if,omitempty"`
+	FailCalc            string         `json:"fail_calc,omitempty"`
+	Limit               int            `json:"limit,omitempty"`
+	OnSchemaChange      string         `json:"on_schema_change,omitempty"`
+	IncrementalStrategy string         `json:"incremental_strategy,omitempty"`
+	ContractEnforced    bool           `json:"contract_enforced,omitempty"`
+	Meta                map[string]any `json:"meta,omitempty"`
 	// Other holds accepted dbt keys martlet records but does not act on,
 	// and snapshot settings (strategy, updated_at, check_cols, ...).
 	Other map[string]any `json:"other,omitempty"`
@@ -61,8 +68,7 @@ var passiveKeys = map[string]bool{
 	"quoting": true, "packages": true, "group": true, "access": true,
 	"strategy": true, "updated_at": true, "check_cols": true,
 	"target_schema": true, "target_database": true, "invalidate_hard_deletes": true,
-	"where": true, "limit": true, "warn_if": true, "error_if": true,
-	"store_failures": true, "fail_calc": true, "quote_columns": true,
+	"where": true, "store_failures": true, "quote_columns": true,
 	"delimiter": true, "sql_header": true, "batch_size": true, "snapshot_meta_column_names": true,
 	"hard_deletes": true, "dbt_valid_to_current": true, "event_time": true, "lookback": true,
 	"begin": true, "incremental_predicates": true, "merge_update_columns": true,
@@ -73,7 +79,8 @@ var passiveKeys = map[string]bool{
 func configKeys() []string {
 	keys := []string{"materialized", "schema", "alias", "tags", "unique_key", "enabled",
 		"full_refresh", "pre_hook", "post_hook", "column_types", "severity",
-		"on_schema_change", "incremental_strategy", "contract", "meta"}
+		"on_schema_change", "incremental_strategy", "contract", "meta",
+		"warn_if", "error_if", "fail_calc", "limit"}
 	for k := range passiveKeys {
 		keys = append(keys, k)
 	}
@@ -131,6 +138,31 @@ func (c *Config) Apply(key string, value any) error {
 			return fmt.Errorf("severity must be warn or error, not %q", s)
 		}
 		c.Severity = s
+	case "warn_if", "error_if":
+		s, err := asString(key, value)
+		if err != nil {
+			return err
+		}
+		t, err := ParseThreshold(s)
+		if err != nil {
+			return err
+		}
+		if key == "warn_if" {
+			c.WarnIf = &t
+		} else {
+			c.ErrorIf = &t
+		}
+	case "fail_calc":
+		return setString(&c.FailCalc, key, value)
+	case "limit":
+		n, ok := value.(int64)
+		if i, isInt := value.(int); isInt {
+			n, ok = int64(i), true
+		}
+		if !ok || n < 0 || n > 1<<31 {
+			return fmt.Errorf("limit must be a whole number of rows, not %v", value)
+		}
+		c.Limit = int(n)
 	case "on_schema_change":
 		s, err := asString(key, value)
 		if err != nil {

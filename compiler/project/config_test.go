@@ -197,8 +197,8 @@ func TestNewConfigAndConfigKeys(t *testing.T) {
 			t.Errorf("listed key %q is unknown to Apply", k)
 		}
 	}
-	if len(keys) != 15+len(passiveKeys) {
-		t.Errorf("configKeys has %d keys, want %d", len(keys), 15+len(passiveKeys))
+	if len(keys) != 19+len(passiveKeys) {
+		t.Errorf("configKeys has %d keys, want %d", len(keys), 19+len(passiveKeys))
 	}
 }
 

@@ -60,7 +60,9 @@ type Column struct {
 	Name, Type string
 }
 
-// Rows is a fully materialized query result.
+// Rows is a fully materialized query result. Values are Go values of the
+// driver, except exact decimals, which both adapters give as their text
+// with every digit of their scale ("3.00").
 type Rows struct {
 	Columns []Column
 	Values  [][]any

@@ -214,7 +214,7 @@ func writeJSONRows(w io.Writer, rows *adapter.Rows) error {
 				b.WriteString(", ")
 			}
 			key, _ := json.Marshal(rows.Columns[i].Name)
-			val, err := json.Marshal(jsonValue(v))
+			val, err := json.Marshal(jsonValue(v, rows.Columns[i].Type))
 			if err != nil {
 				val, _ = json.Marshal(cellText(v))
 			}
@@ -229,12 +229,19 @@ func writeJSONRows(w io.Writer, rows *adapter.Rows) error {
 	return err
 }
 
-func jsonValue(v any) any {
+// jsonValue is v as JSON shows it: times as text, bytes as a string, and
+// exact decimals (which adapters give as text) as numbers.
+func jsonValue(v any, dbType string) any {
 	switch x := v.(type) {
 	case time.Time:
 		return cellText(x)
 	case []byte:
 		return string(x)
+	case string:
+		t := strings.ToUpper(dbType)
+		if (strings.HasPrefix(t, "DECIMAL") || strings.HasPrefix(t, "NUMERIC")) && json.Valid([]byte(x)) {
+			return json.RawMessage(x)
+		}
 	}
 	return v
 }

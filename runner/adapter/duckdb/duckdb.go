@@ -9,8 +9,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 	"sync"
+
+	duckdbdriver "github.com/duckdb/duckdb-go/v2"
 
 	"martlet/runner/adapter"
 )
@@ -97,12 +100,38 @@ func (a *Adapter) Query(ctx context.Context, sql string, limit int) (*adapter.Ro
 		if err := rows.Scan(dest...); err != nil {
 			return nil, dbError(ctx, err)
 		}
+		for i, v := range values {
+			if d, ok := v.(duckdbdriver.Decimal); ok {
+				values[i] = decimalText(d)
+			}
+		}
 		out.Values = append(out.Values, values)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, dbError(ctx, err)
 	}
 	return out, nil
+}
+
+// decimalText writes a DECIMAL exactly, with all its scale's digits
+// ("3.00"), as PostgreSQL writes numeric values.
+func decimalText(d duckdbdriver.Decimal) string {
+	if d.Value == nil {
+		return "0"
+	}
+	digits := new(big.Int).Abs(d.Value).String()
+	sign := ""
+	if d.Value.Sign() < 0 {
+		sign = "-"
+	}
+	scale := int(d.Scale)
+	if scale == 0 {
+		return sign + digits
+	}
+	if len(digits) <= scale {
+		digits = strings.Repeat("0", scale-len(digits)+1) + digits
+	}
+	return sign + digits[:len(digits)-scale] + "." + digits[len(digits)-scale:]
 }
 
 // Relations returns every table and view of the database in the given

@@ -340,3 +340,17 @@ func TestOpenFailsWhenAnotherProcessHoldsTheFile(t *testing.T) {
 		t.Errorf("error %q, want %q", err, want)
 	}
 }
+
+// TestQueryDecimals checks that exact decimals come back as their text
+// with every digit of their scale, as PostgreSQL's numeric values do.
+func TestQueryDecimals(t *testing.T) {
+	a := openTemp(t, 1)
+	rows, err := a.Query(context.Background(), "SELECT 2.50::DECIMAL(6,2), -0.05::DECIMAL(4,3), 0::DECIMAL(5,2), 12::DECIMAL(4,0), 123456789012345678.9::DECIMAL(38,1)", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []any{"2.50", "-0.050", "0.00", "12", "123456789012345678.9"}
+	if !reflect.DeepEqual(rows.Values[0], want) {
+		t.Errorf("values = %#v, want %#v", rows.Values[0], want)
+	}
+}
