@@ -51,7 +51,7 @@ func isPure(body string, params []string) bool {
 	}
 	for _, m := range tagOpen.FindAllStringSubmatch(body, -1) {
 		switch m[1] {
-		case "if", "elif", "else", "endif", "for", "endfor":
+		case "if", "elif", "else", "endif", "for", "endfor", "comment", "endcomment":
 		default:
 			return false
 		}
