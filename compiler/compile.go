@@ -45,6 +45,9 @@ type Options struct {
 	// Defer, when set, resolves refs to unselected nodes to the relations
 	// of a state manifest (dbt's --defer --state DIR).
 	Defer *Defer
+	// Invocation is the invocation_id and run_started_at templates see;
+	// the zero value means a new one (template.NewInvocation).
+	Invocation template.Invocation
 }
 
 // Defer says how --defer resolves refs: a ref to a node that Select does
@@ -134,7 +137,11 @@ func Compile(opts Options) (*Result, error) {
 		target.Threads = opts.Threads
 	}
 	res.Target = target
-	env, envDs := template.NewEnv(p.Vars, target, append(append([]project.File(nil), p.Files.Macros...), genericTestFiles(p)...))
+	inv := opts.Invocation
+	if inv.ID == "" {
+		inv = template.NewInvocation()
+	}
+	env, envDs := template.NewEnv(p.Vars, target, inv, append(append([]project.File(nil), p.Files.Macros...), genericTestFiles(p)...))
 	ds = append(ds, envDs...)
 	c := &compilation{
 		project: p, target: target, env: env, ds: ds,

@@ -58,10 +58,13 @@ func callMethod(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Va
 	return nil, fmt.Errorf("'%s' object has no attribute '%s'", typeName(recv), name)
 }
 
-// memberOf returns a dict entry, namespace attribute, Go map entry or
-// exported struct field named name, or nil.
+// memberOf returns a computed attribute, dict entry, namespace attribute,
+// Go map entry or exported struct field named name, or nil.
 func memberOf(recv any, name string) any {
 	switch x := recv.(type) {
+	case Attributed:
+		v, _ := x.Attr(name)
+		return v
 	case *Dict:
 		v, _ := x.Get(name)
 		return v

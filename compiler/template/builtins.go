@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/flosch/pongo2/v6"
+	"github.com/google/uuid"
 
 	"martlet/compiler/diag"
 	"martlet/compiler/jinja"
@@ -60,11 +62,28 @@ func (s *renderState) lookup(name string) any {
 	return s.macroFunc(m)
 }
 
+// Invocation is what templates know of the command rendering them: dbt's
+// invocation_id and run_started_at.
+type Invocation struct {
+	ID        string
+	StartedAt time.Time
+}
+
+// NewInvocation returns a new invocation: a random UUID, started now, in
+// UTC as dbt's run_started_at is.
+func NewInvocation() Invocation {
+	return Invocation{ID: uuid.NewString(), StartedAt: time.Now().UTC()}
+}
+
 // staticGlobals are the names every render shares, set once on the
-// environment's template sets.
-func staticGlobals(target map[string]any) pongo2.Context {
+// environment's template sets. execute is true: martlet has no parse-only
+// pass, every render is for execution.
+func staticGlobals(target map[string]any, inv Invocation) pongo2.Context {
 	g := jinja.Globals()
 	g["target"] = target
+	g["execute"] = true
+	g["invocation_id"] = inv.ID
+	g["run_started_at"] = jinja.Datetime{Time: inv.StartedAt}
 	g["log"] = func(args ...*pongo2.Value) (*pongo2.Value, error) { return pongo2.AsValue(""), nil }
 	g["exceptions"] = map[string]any{
 		"raise_compiler_error": raiseCompilerError,

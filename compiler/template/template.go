@@ -79,7 +79,7 @@ type Template struct {
 }
 
 // NewEnv parses the macro files and prepares the shared environment.
-func NewEnv(vars map[string]any, target project.Target, macroFiles []project.File) (*Env, diag.List) {
+func NewEnv(vars map[string]any, target project.Target, inv Invocation, macroFiles []project.File) (*Env, diag.List) {
 	e := &Env{
 		vars: vars,
 		target: map[string]any{
@@ -89,7 +89,7 @@ func NewEnv(vars map[string]any, target project.Target, macroFiles []project.Fil
 		macros: map[string]*macro{},
 		getenv: os.LookupEnv,
 	}
-	globals := staticGlobals(e.target)
+	globals := staticGlobals(e.target, inv)
 	e.sets = make(chan *pongo2.TemplateSet, runtime.GOMAXPROCS(0))
 	for range cap(e.sets) {
 		set := pongo2.NewSet("martlet", pongo2.MustNewLocalFileSystemLoader(os.TempDir()))

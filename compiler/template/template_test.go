@@ -3,6 +3,7 @@ package template
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"martlet/compiler/jinja"
 	"martlet/compiler/project"
@@ -40,10 +41,14 @@ const macroFile = `{% macro cents(col, scale=2) %}round({{ col }} * 100, {{ scal
   {{ ref("x") }} {{ var("missing") }}
 {% endmacro %}`
 
+// testInvocation is a fixed invocation, so renders are deterministic.
+var testInvocation = Invocation{ID: "0b9e5a3c-2f4d-4c1e-9a7b-1d2e3f405060", StartedAt: time.Date(2024, 5, 1, 9, 30, 5, 123456000, time.UTC)}
+
 func newEnv(t *testing.T) *Env {
 	t.Helper()
 	env, ds := NewEnv(map[string]any{"days": int64(3), "kinds": []any{"a", "b"}},
 		project.Target{Name: "dev", Type: "duckdb", Schema: "main", Threads: 4},
+		testInvocation,
 		[]project.File{{Path: "macros/m.sql", Data: []byte(macroFile)}})
 	if len(ds) > 0 {
 		t.Fatalf("macros: %v", ds)
@@ -139,7 +144,7 @@ func TestUsedMacrosAndVars(t *testing.T) {
 }
 
 func TestDuplicateMacro(t *testing.T) {
-	_, ds := NewEnv(nil, project.Target{Type: "duckdb"}, []project.File{
+	_, ds := NewEnv(nil, project.Target{Type: "duckdb"}, testInvocation, []project.File{
 		{Path: "macros/a.sql", Data: []byte("{% macro m() %}1{% endmacro %}")},
 		{Path: "macros/b.sql", Data: []byte("\n{% macro m() %}2{% endmacro %}")},
 	})
@@ -184,5 +189,34 @@ func TestPureMacros(t *testing.T) {
 	}
 	if !env.macros["cents"].pure {
 		t.Errorf("cents should be pure")
+	}
+}
+
+// TestInvocationGlobals checks dbt's execute, invocation_id and
+// run_started_at, with run_started_at's datetime attributes and methods.
+func TestInvocationGlobals(t *testing.T) {
+	env := newEnv(t)
+	for src, want := range map[string]string{
+		"{% if execute %}run{% else %}parse{% endif %}":                     "run",
+		"{{ invocation_id }}":                                               "0b9e5a3c-2f4d-4c1e-9a7b-1d2e3f405060",
+		"{{ run_started_at }}":                                              "2024-05-01 09:30:05.123456+00:00",
+		"{{ run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f %j %a %b %%') }}": "2024-05-01 09:30:05.123456 122 Wed May %",
+		"{{ run_started_at.strftime('%I %p %y %A %B %z %Z') }}":             "09 AM 24 Wednesday May +0000 UTC",
+		"{{ run_started_at.isoformat() }}":                                  "2024-05-01T09:30:05.123456+00:00",
+		"{{ run_started_at.year }}-{{ run_started_at.month }}-{{ run_started_at.day }} {{ run_started_at.microsecond }}": "2024-5-1 123456",
+		"{{ run_started_at.timestamp() }}":                "1714555805.123456",
+		"select '{{ run_started_at }}'::timestamptz as t": "select '2024-05-01 09:30:05.123456+00:00'::timestamptz as t",
+	} {
+		if got, err := render(t, env, src, &fakeResolver{}); err != "" || got != want {
+			t.Errorf("%s = %q (error %q), want %q", src, got, err, want)
+		}
+	}
+	for src, want := range map[string]string{
+		"{{ run_started_at.strftime('%Q') }}": "strftime directive %Q is not supported",
+		"{{ run_started_at.tzinfo }}":         `'datetime' object has no attribute "tzinfo"`,
+	} {
+		if _, err := render(t, env, src, &fakeResolver{}); !strings.Contains(err, "models/m.sql:1:") || !strings.Contains(err, want) {
+			t.Errorf("%s: error %q, want one at models/m.sql:1 saying %q", src, err, want)
+		}
 	}
 }
