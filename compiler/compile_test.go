@@ -337,3 +337,48 @@ func TestRelationAttributes(t *testing.T) {
 		t.Errorf("this.database must be an error at its line, got %v", err)
 	}
 }
+
+// TestCustomSchemas checks where a schema config places a node: exactly
+// in a martlet.yml project, as "<target>_<custom>" in a dbt_project.yml
+// project, and as the project's generate_schema_name macro says when it
+// has one; a snapshot's target_schema is always exact.
+func TestCustomSchemas(t *testing.T) {
+	dbtProject := map[string]string{
+		"dbt_project.yml":      "name: shop\nprofile: shop\nmodels:\n  shop:\n    marts:\n      +schema: marts\nseeds:\n  shop:\n    +schema: raw\n",
+		"profiles.yml":         "shop:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: dev.duckdb, schema: analytics}\n",
+		"models/marts/m.sql":   "select 1 as x",
+		"models/staging/s.sql": "select 1 as x",
+		"seeds/people.csv":     "id\n1\n",
+		"snapshots/snap.sql":   "{% snapshot snap %}{{ config(target_schema='history', unique_key='id', strategy='check', check_cols='all') }}select 1 as id{% endsnapshot %}",
+	}
+	schemas := func(m *manifest.Manifest) string {
+		var out []string
+		for _, id := range []string{"model.shop.m", "model.shop.s", "seed.shop.people", "snapshot.shop.snap"} {
+			out = append(out, node(t, m, id).Relation.Schema)
+		}
+		return strings.Join(out, " ")
+	}
+	if got, want := schemas(mustCompile(t, dbtProject)), "analytics_marts analytics analytics_raw history"; got != want {
+		t.Errorf("dbt project schemas %q, want %q", got, want)
+	}
+	dbtProject["macros/schemas.sql"] = "{% macro generate_schema_name(custom_schema_name, node) -%}\n" +
+		"{%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}_{{ node.resource_type }}{%- endif -%}\n{%- endmacro %}"
+	if got, want := schemas(mustCompile(t, dbtProject)), "marts_model analytics raw_seed history"; got != want {
+		t.Errorf("with generate_schema_name: schemas %q, want %q", got, want)
+	}
+	m := mustCompile(t, map[string]string{
+		"martlet.yml":        "name: shop\nmodels:\n  marts:\n    +schema: marts\n",
+		"models/marts/m.sql": "select 1 as x",
+	})
+	if got := node(t, m, "model.shop.m").Relation.Schema; got != "marts" {
+		t.Errorf("martlet project: schema %q, want marts exactly", got)
+	}
+	_, err := Compile(Options{ProjectDir: writeProject(t, map[string]string{
+		"martlet.yml":        "name: shop\n",
+		"models/m.sql":       "select 1 as x",
+		"macros/schemas.sql": "{% macro generate_schema_name(custom_schema_name, node) %}\n{{ nope.attr }}\n{% endmacro %}",
+	})})
+	if err == nil || !strings.Contains(err.Error(), "macros/schemas.sql:2:") {
+		t.Errorf("an error in generate_schema_name must point at its line, got %v", err)
+	}
+}

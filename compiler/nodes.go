@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/csv"
 	"path"
+	"strings"
 
 	"martlet/compiler/diag"
+	"martlet/compiler/jinja"
 	"martlet/compiler/manifest"
 	"martlet/compiler/project"
 )
@@ -128,17 +130,54 @@ func (c *compilation) resolveConfig(folder []project.Setting, props *project.Res
 	return cfg
 }
 
-// relation places a node in the target: its schema config names the
-// schema exactly, its alias the relation name.
+// relation places a node in the target: in the schema schemaFor decides,
+// under its alias or its name.
 func (c *compilation) relation(n *manifest.Node) manifest.Relation {
-	r := manifest.Relation{Schema: c.target.Schema, Name: n.Name}
-	if n.Config.Schema != "" {
-		r.Schema = n.Config.Schema
-	}
+	r := manifest.Relation{Schema: c.schemaFor(n), Name: n.Name}
 	if n.Config.Alias != "" {
 		r.Name = n.Config.Alias
 	}
 	return r
+}
+
+// schemaFor is the schema of a node, decided as dbt's generate_schema_name
+// does: by the project's own generate_schema_name macro when it has one
+// (called with the custom schema, or none, and the node); otherwise the
+// target's schema for a node without a schema config, and for one with
+// it, that schema exactly in a martlet.yml project (as the contract says)
+// or dbt's "<target schema>_<custom schema>" in a dbt_project.yml one.
+func (c *compilation) schemaFor(n *manifest.Node) string {
+	custom := n.Config.Schema
+	if c.env.HasMacro("generate_schema_name") {
+		var customArg any = jinja.None
+		if custom != "" {
+			customArg = custom
+		}
+		node := map[string]any{
+			"name": n.Name, "unique_id": n.ID, "resource_type": string(n.Kind),
+			"path": n.Path, "original_file_path": n.Path, "package_name": c.project.Name,
+			"config": map[string]any{"materialized": n.Config.Materialized, "schema": custom, "tags": n.Config.Tags},
+		}
+		r := &nodeResolver{c: c, node: n, deps: map[string]bool{}}
+		out, d := c.env.CallMacro("generate_schema_name", "generate_schema_name", map[string]any{"custom_schema_name": customArg, "node": node}, r)
+		if d != nil {
+			c.addDiag(d)
+			return c.target.Schema
+		}
+		if s := strings.TrimSpace(out); s != "" {
+			return s
+		}
+		c.addDiag(diag.At(n.Path, n.Pos.Line, n.Pos.Col, "generate_schema_name returned an empty schema for %s", n.Name))
+		return c.target.Schema
+	}
+	switch {
+	case custom == "":
+		return c.target.Schema
+	case c.project.File == project.DbtFileName:
+		return c.target.Schema + "_" + custom
+	default:
+		return custom
+	}
 }
 
 func columnsFromProps(cols []*project.ColumnProps) []manifest.Column {

@@ -54,9 +54,19 @@ func (e *Env) GenericTests() []string {
 // called with model (the tested relation), column_name when the test sits
 // on a column, and the test's arguments, all by keyword.
 func (e *Env) RenderGenericTest(name string, args map[string]any, r Resolver) (string, *diag.Diagnostic) {
-	m := e.macros[testMacroPrefix+name]
-	if m == nil {
+	if e.macros[testMacroPrefix+name] == nil {
 		return "", diag.At("", 0, 0, "no generic test %q", name)
+	}
+	return e.CallMacro(testMacroPrefix+name, "test "+name, args, r)
+}
+
+// CallMacro calls the project macro name with args by keyword and returns
+// what it renders (or returns); errors name the macro's file and line and
+// start with what, such as "test unique".
+func (e *Env) CallMacro(name, what string, args map[string]any, r Resolver) (string, *diag.Diagnostic) {
+	m := e.macros[name]
+	if m == nil {
+		return "", diag.At("", 0, 0, "no macro %q", name)
 	}
 	keys := make([]string, 0, len(args))
 	for k := range args {
@@ -73,7 +83,7 @@ func (e *Env) RenderGenericTest(name string, args map[string]any, r Resolver) (s
 		if s.located != nil {
 			return "", s.located
 		}
-		return "", diag.At(m.file, m.Line, m.Col, "test %s: %v", name, err)
+		return "", diag.At(m.file, m.Line, m.Col, "%s: %v", what, err)
 	}
 	return fmt.Sprint(out.Interface()), nil
 }
