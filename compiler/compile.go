@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -282,7 +283,11 @@ func (c *compilation) buildGraph() *dag.Graph {
 			names[i] = c.nodes[id].Name
 		}
 		first := c.nodes[cycle[0]]
-		c.ds.Add(diag.At(first.Path, 0, 0, "dependency cycle: %s", strings.Join(names, " -> ")))
+		line, col := 0, 0
+		if first.Kind == manifest.Model && len(cycle) > 1 {
+			line, col = refPosition(first.RawSQL, c.nodes[cycle[1]].Name)
+		}
+		c.ds.Add(diag.At(first.Path, line, col, "dependency cycle: %s", strings.Join(names, " -> ")))
 	}
 	ids, err := g.TopoOrder()
 	if err != nil {
@@ -406,6 +411,19 @@ func (c *compilation) checkSQL() {
 		line, col := sourcePosition(n.RawSQL, n.CompiledSQL, e.Line, e.Col)
 		c.addDiag(diag.At(n.Path, line, col, "SQL syntax error: %s (at %s)", e.Msg, where))
 	})
+}
+
+// refPosition returns the line and column of the first ref() of model in
+// a model's source, or 0, 0 when the source has none (the ref is made in
+// a macro).
+func refPosition(raw, model string) (int, int) {
+	call := regexp.MustCompile(`\bref\(\s*(?:['"][^'"]*['"]\s*,\s*)?['"]` + regexp.QuoteMeta(model) + `['"]`)
+	loc := call.FindStringIndex(raw)
+	if loc == nil {
+		return 0, 0
+	}
+	before := raw[:loc[0]]
+	return strings.Count(before, "\n") + 1, loc[0] - strings.LastIndexByte(before, '\n')
 }
 
 // sourcePosition maps a position in compiled SQL back to the template:

@@ -382,3 +382,19 @@ func TestCustomSchemas(t *testing.T) {
 		t.Errorf("an error in generate_schema_name must point at its line, got %v", err)
 	}
 }
+
+func TestRefPosition(t *testing.T) {
+	for _, tt := range []struct {
+		raw, model string
+		line, col  int
+	}{
+		{`select * from {{ ref("b") }}`, "b", 1, 18},
+		{"select 1\nfrom {{ ref('x') }} join {{ ref( 'shop', 'b' ) }}", "b", 2, 29},
+		{`select * from {{ ref("bb") }}`, "b", 0, 0},
+		{`{{ my_macro() }}`, "b", 0, 0},
+	} {
+		if line, col := refPosition(tt.raw, tt.model); line != tt.line || col != tt.col {
+			t.Errorf("refPosition(%q, %q) = %d:%d, want %d:%d", tt.raw, tt.model, line, col, tt.line, tt.col)
+		}
+	}
+}
