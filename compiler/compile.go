@@ -417,13 +417,20 @@ func (c *compilation) checkSQL() {
 // a model's source, or 0, 0 when the source has none (the ref is made in
 // a macro).
 func refPosition(raw, model string) (int, int) {
-	call := regexp.MustCompile(`\bref\(\s*(?:['"][^'"]*['"]\s*,\s*)?['"]` + regexp.QuoteMeta(model) + `['"]`)
-	loc := call.FindStringIndex(raw)
+	return matchPosition(raw, regexp.MustCompile(`\bref\(\s*(?:['"][^'"]*['"]\s*,\s*)?['"]`+regexp.QuoteMeta(model)+`['"]`))
+}
+
+// configCall matches a config() call in a template.
+var configCall = regexp.MustCompile(`\bconfig\(`)
+
+// matchPosition returns the line and column of the first match of re in
+// src, or 0, 0.
+func matchPosition(src string, re *regexp.Regexp) (int, int) {
+	loc := re.FindStringIndex(src)
 	if loc == nil {
 		return 0, 0
 	}
-	before := raw[:loc[0]]
-	return strings.Count(before, "\n") + 1, loc[0] - strings.LastIndexByte(before, '\n')
+	return position(src, loc[0])
 }
 
 // sourcePosition maps a position in compiled SQL back to the template:

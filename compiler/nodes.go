@@ -124,6 +124,8 @@ func (c *compilation) resolveConfig(folder []project.Setting, props *project.Res
 				} else {
 					c.addDiag(diag.At(s.Pos.File, s.Pos.Line, s.Pos.Col, "%s: %v", s.Key, err))
 				}
+			} else if what, unapplied := project.Unapplied(s.Key); unapplied {
+				c.addDiag(diag.WarnAt(s.Pos.File, s.Pos.Line, s.Pos.Col, "config %s is not applied by martlet: %s", s.Key, what))
 			}
 		}
 	}

@@ -101,8 +101,12 @@ func (r *nodeResolver) Config(settings map[string]any) error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	pos := r.node.Pos
+	if line, col := matchPosition(r.node.RawSQL, configCall); line > 0 {
+		pos.Line, pos.Col = line, col
+	}
 	for _, k := range keys {
-		r.settings = append(r.settings, project.Setting{Key: k, Value: settings[k], Pos: r.node.Pos})
+		r.settings = append(r.settings, project.Setting{Key: k, Value: settings[k], Pos: pos})
 	}
 	return nil
 }

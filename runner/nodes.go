@@ -74,7 +74,7 @@ func (r *run) model(ctx context.Context, n *manifest.Node) Result {
 		SQL:            sql,
 		Existing:       existing,
 		FullRefresh:    fullRefresh,
-		UniqueKey:      n.Config.UniqueKey,
+		UniqueKey:      uniqueKey(n),
 		SchemaExists:   true,
 		OnSchemaChange: n.Config.OnSchemaChange,
 		RebuildSQL:     n.CompiledSQL,
@@ -144,6 +144,15 @@ func (r *run) describe(ctx context.Context, req *materialize.Request, later bool
 		}
 	}
 	return nil
+}
+
+// uniqueKey is the key an incremental model's new rows replace old rows
+// by: none with the append strategy, which inserts them all.
+func uniqueKey(n *manifest.Node) []string {
+	if n.Config.IncrementalStrategy == project.StrategyAppend {
+		return nil
+	}
+	return n.Config.UniqueKey
 }
 
 // contract returns n's enforced contract, the columns its properties

@@ -61,8 +61,17 @@ func NewConfig() Config {
 	return Config{Enabled: true}
 }
 
+// The incremental strategies: append inserts the new rows whatever their
+// key; delete+insert and merge replace the rows whose unique_key matches
+// (the default when a unique_key is set).
+const (
+	StrategyAppend       = "append"
+	StrategyDeleteInsert = "delete+insert"
+	StrategyMerge        = "merge"
+)
+
 // passiveKeys are dbt configuration keys that are valid but that martlet
-// only records.
+// only records (and, for snapshots and tests, reads from Other).
 var passiveKeys = map[string]bool{
 	"database": true, "docs": true, "persist_docs": true, "grants": true,
 	"quoting": true, "packages": true, "group": true, "access": true,
@@ -73,6 +82,34 @@ var passiveKeys = map[string]bool{
 	"hard_deletes": true, "dbt_valid_to_current": true, "event_time": true, "lookback": true,
 	"begin": true, "incremental_predicates": true, "merge_update_columns": true,
 	"merge_exclude_columns": true, "indexes": true, "cluster_by": true, "partition_by": true,
+}
+
+// unappliedKeys are the passive keys that change what dbt builds, or
+// where, or who may read it, and that martlet does not apply: setting one
+// is warned about, so that nobody believes it took effect.
+var unappliedKeys = map[string]string{
+	"database":                   "models are built in the target's database",
+	"target_database":            "snapshots are built in the target's database",
+	"grants":                     "no GRANT is run; use a post_hook",
+	"delimiter":                  "seeds are read as comma-separated",
+	"sql_header":                 "no header is run before the model; use a pre_hook",
+	"incremental_predicates":     "incremental merges match on unique_key alone",
+	"merge_update_columns":       "a matched row is replaced whole",
+	"merge_exclude_columns":      "a matched row is replaced whole",
+	"indexes":                    "no index is created; use a post_hook",
+	"snapshot_meta_column_names": "snapshots use dbt's default column names",
+	"dbt_valid_to_current":       "a current snapshot row has dbt_valid_to null",
+	"batch_size":                 "microbatch incremental models are not supported",
+	"event_time":                 "microbatch incremental models are not supported",
+	"lookback":                   "microbatch incremental models are not supported",
+	"begin":                      "microbatch incremental models are not supported",
+}
+
+// Unapplied returns, for a key martlet accepts but does not apply, what
+// happens instead; ok is false for every other key.
+func Unapplied(key string) (what string, ok bool) {
+	what, ok = unappliedKeys[normalizeKey(key)]
+	return what, ok
 }
 
 // configKeys lists every key Apply understands, for suggestions.
@@ -175,7 +212,17 @@ func (c *Config) Apply(key string, value any) error {
 		}
 		c.OnSchemaChange = s
 	case "incremental_strategy":
-		return setString(&c.IncrementalStrategy, key, value)
+		s, err := asString(key, value)
+		if err != nil {
+			return err
+		}
+		s = strings.ToLower(s)
+		switch s {
+		case StrategyAppend, StrategyDeleteInsert, StrategyMerge:
+		default:
+			return fmt.Errorf("%q is not supported: martlet has append, delete+insert and merge", s)
+		}
+		c.IncrementalStrategy = s
 	case "tags":
 		tags, err := asStrings(key, value)
 		if err != nil {

@@ -209,3 +209,29 @@ func TestNormalizeKey(t *testing.T) {
 		}
 	}
 }
+
+func TestIncrementalStrategyAndUnappliedKeys(t *testing.T) {
+	for _, s := range []string{"append", "delete+insert", "MERGE"} {
+		c := NewConfig()
+		if err := c.Apply("incremental_strategy", s); err != nil {
+			t.Errorf("%s: %v", s, err)
+		}
+	}
+	c := NewConfig()
+	if err := c.Apply("incremental_strategy", "microbatch"); err == nil {
+		t.Error("microbatch must be refused")
+	}
+	if what, ok := Unapplied("+grants"); !ok || what == "" {
+		t.Error("grants must be reported as not applied")
+	}
+	for _, key := range []string{"docs", "where", "strategy", "materialized"} {
+		if _, ok := Unapplied(key); ok {
+			t.Errorf("%s is applied or harmless, not unapplied", key)
+		}
+	}
+	for key := range unappliedKeys {
+		if !passiveKeys[key] {
+			t.Errorf("unapplied key %s is not a passive key", key)
+		}
+	}
+}
