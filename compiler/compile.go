@@ -142,7 +142,10 @@ func Compile(opts Options) (*Result, error) {
 	if inv.ID == "" {
 		inv = template.NewInvocation()
 	}
-	env, envDs := template.NewEnv(p.Vars, target, inv, append(append([]project.File(nil), p.Files.Macros...), genericTestFiles(p)...))
+	env, envDs := template.NewEnv(template.EnvOptions{
+		Project: p.Name, Profile: p.Profile, Vars: p.Vars, Target: target, Invocation: inv,
+		MacroFiles: append(append([]project.File(nil), p.Files.Macros...), genericTestFiles(p)...),
+	})
 	ds = append(ds, envDs...)
 	c := &compilation{
 		project: p, target: target, env: env, ds: ds,

@@ -3,6 +3,7 @@ package compiler
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -309,7 +310,7 @@ select * from {{ model }} where {{ column_name }} {% if strict %}<={% else %}<{%
 
 // TestRelationAttributes checks that ref(), source() and this have dbt's
 // Relation attributes, resolved after every model's schema and alias are
-// known, and that an unsupported attribute is an error at its line.
+// known, and that a source declared with a database is read from it.
 func TestRelationAttributes(t *testing.T) {
 	m := mustCompile(t, map[string]string{
 		"martlet.yml":  "name: p\nmodels:\n  +materialized: table\n",
@@ -329,12 +330,17 @@ func TestRelationAttributes(t *testing.T) {
 	if len(b.PostHook) != 1 || b.PostHook[0] != "create table main.b_audit as select 1" {
 		t.Errorf("post_hook: %q", b.PostHook)
 	}
-	_, err := Compile(Options{ProjectDir: writeProject(t, map[string]string{
+	m = mustCompile(t, map[string]string{
 		"martlet.yml":  "name: p\n",
-		"models/a.sql": "select 1 as x\n-- {{ this.database }}",
-	})})
-	if err == nil || !strings.Contains(err.Error(), "models/a.sql:2:") || !strings.Contains(err.Error(), ".database is not supported") {
-		t.Errorf("this.database must be an error at its line, got %v", err)
+		"models/a.sql": "select '{{ this.database }}' as d, '{{ source('lake', 'ev').database }}' as l from {{ source('lake', 'ev') }}",
+		"models/p.yml": "version: 2\nsources:\n  - name: lake\n    database: lakehouse\n    schema: raw\n    tables: [{name: ev}]\n",
+	})
+	a := node(t, m, "model.p.a")
+	if got, want := a.CompiledSQL, `select '__martlet__' as d, 'lakehouse' as l from "lakehouse"."raw"."ev"`; got != want {
+		t.Errorf("database attributes:\n%s\nwant\n%s", got, want)
+	}
+	if a.LineageUnknown != "" || !reflect.DeepEqual(a.DependsOn, []string{"source.p.lake.ev"}) {
+		t.Errorf("a database-qualified source must keep its lineage and dependency: %q %v", a.LineageUnknown, a.DependsOn)
 	}
 }
 

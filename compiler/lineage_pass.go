@@ -54,7 +54,9 @@ func (c *compilation) analyzeLineage() {
 		case n.Ephemeral():
 			cat.relations[manifest.Relation{Name: cteName(n.Name)}] = n.ID
 		case n.Relation != (manifest.Relation{}):
-			cat.relations[n.Relation] = n.ID
+			// Keyed by schema and name: the analysis reads a
+			// database-qualified source by those two.
+			cat.relations[manifest.Relation{Schema: n.Relation.Schema, Name: n.Relation.Name}] = n.ID
 		}
 		if n.Kind == manifest.Seed || n.Kind == manifest.Source {
 			cat.columns[n.ID] = columnNames(n.Columns)

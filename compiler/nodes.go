@@ -27,7 +27,7 @@ func (c *compilation) declareSources() {
 			}
 			n := &manifest.Node{
 				ID: id, Name: s.Name + "." + t.Name, Kind: manifest.Source, Path: t.Pos.File, Pos: t.Pos,
-				Config: project.NewConfig(), Relation: manifest.Relation{Schema: s.Schema, Name: t.Identifier},
+				Config: project.NewConfig(), Relation: manifest.Relation{Database: s.Database, Schema: s.Schema, Name: t.Identifier},
 				Description: desc, Columns: columnsFromProps(t.Columns), DependsOn: []string{},
 			}
 			c.nodes[id] = n

@@ -31,7 +31,8 @@ func placeholder(id string) string {
 
 // relationValue is what ref(), source() and this are in a template, like
 // dbt's Relation: it prints as the node's relation, and its attributes
-// schema and identifier (also name and table) print as those parts of it.
+// database, schema and identifier (also name and table) print as those
+// parts of it.
 type relationValue struct{ id string }
 
 // String returns the placeholder of the whole relation.
@@ -43,7 +44,7 @@ func (r relationValue) Attr(name string) (any, error) {
 	case "schema", "identifier", "name", "table":
 		return placeholder(r.id + string(placeholderPart) + name), nil
 	case "database":
-		return nil, fmt.Errorf("%s.database is not supported: martlet relations are schema.name in the target's database", r.id)
+		return placeholder(r.id + string(placeholderPart) + name), nil
 	}
 	return nil, nil
 }
@@ -160,6 +161,10 @@ func (c *compilation) substitute(sql string) (string, []string) {
 		case n == nil:
 		case part == "schema":
 			b.WriteString(rel.Schema)
+		case part == "database" && rel.Database != "":
+			b.WriteString(rel.Database)
+		case part == "database":
+			b.WriteString(c.target.Database())
 		case part != "":
 			b.WriteString(rel.Name)
 		case n.Ephemeral():

@@ -28,14 +28,23 @@ const (
 	Snapshot Kind = "snapshot"
 )
 
-// Relation is a schema-qualified relation in the target database.
+// Relation is a schema-qualified relation, in the target database unless
+// Database names another (a source declared with a database).
 type Relation struct {
-	Schema string `json:"schema"`
-	Name   string `json:"name"`
+	Database string `json:"database,omitempty"`
+	Schema   string `json:"schema"`
+	Name     string `json:"name"`
 }
 
-// String quotes the relation as SQL: "schema"."name".
-func (r Relation) String() string { return QuoteIdent(r.Schema) + "." + QuoteIdent(r.Name) }
+// String quotes the relation as SQL: "schema"."name", or
+// "database"."schema"."name" when it names a database.
+func (r Relation) String() string {
+	s := QuoteIdent(r.Schema) + "." + QuoteIdent(r.Name)
+	if r.Database != "" {
+		s = QuoteIdent(r.Database) + "." + s
+	}
+	return s
+}
 
 // QuoteIdent double-quotes an SQL identifier.
 func QuoteIdent(s string) string {

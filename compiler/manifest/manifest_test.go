@@ -63,12 +63,12 @@ func sampleNodes() []*Node {
 	full := true
 	return []*Node{
 		{ID: "seed.shop.raw", Name: "raw", Kind: Seed, Path: "seeds/raw.csv", SeedPath: "seeds/raw.csv",
-			Relation: Relation{"main", "raw"}, DependsOn: []string{}, Columns: []Column{}, Checksum: "c1"},
+			Relation: Relation{Schema: "main", Name: "raw"}, DependsOn: []string{}, Columns: []Column{}, Checksum: "c1"},
 		{ID: "model.shop.orders", Name: "orders", Kind: Model, Path: "models/orders.sql",
 			Config: project.Config{Materialized: "incremental", Tags: []string{"nightly"}, UniqueKey: []string{"id"},
 				Enabled: true, FullRefresh: &full, ColumnTypes: map[string]string{"a": "int"},
 				Meta: map[string]any{"owner": "data", "n": 3.5}, Other: map[string]any{"strategy": "x"}},
-			Relation: Relation{"main", "orders"}, DependsOn: []string{"seed.shop.raw"},
+			Relation: Relation{Schema: "main", Name: "orders"}, DependsOn: []string{"seed.shop.raw"},
 			Description: "One row per order.",
 			Columns: []Column{{Name: "id", Description: "pk", DataType: "integer",
 				Upstream: []ColumnRef{{Node: "seed.shop.raw", Column: "id"}}}},

@@ -2,8 +2,11 @@ package project
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"martlet/compiler/diag"
 	"martlet/compiler/yamltree"
@@ -23,6 +26,32 @@ type Target struct {
 	DSNEnv  string `json:"dsn_env,omitempty"`
 	Threads int    `json:"threads"`
 	Pos     Pos    `json:"-"`
+}
+
+// DuckDBCatalog is the name a DuckDB target's file is attached under, and
+// so its target.database. DuckDB names a file's catalog after the file
+// ("dev" for dev.duckdb), and a schema of the same name would then make
+// every "schema"."name" reference ambiguous; this name is unlikely to be
+// chosen for a schema.
+const DuckDBCatalog = "__martlet__"
+
+// Database is the database the target's relations live in, as templates
+// see it in target.database: DuckDBCatalog for DuckDB, the DSN's database
+// for PostgreSQL (empty when the DSN is not at hand or names none).
+func (t Target) Database() string {
+	switch t.Type {
+	case "duckdb":
+		return DuckDBCatalog
+	case "postgres":
+		dsn := t.DSN
+		if t.DSNEnv != "" {
+			dsn = os.Getenv(t.DSNEnv)
+		}
+		if cfg, err := pgconn.ParseConfig(dsn); err == nil {
+			return cfg.Database
+		}
+	}
+	return ""
 }
 
 // DefaultTarget is the target of a project that names none.

@@ -186,3 +186,20 @@ targets:
 		t.Errorf("Target(ci) error = %v, want %s", err, want)
 	}
 }
+
+func TestTargetDatabase(t *testing.T) {
+	t.Setenv("MARTLET_TEST_DB_DSN", "postgres://u:p@db:5432/warehouse?sslmode=disable")
+	for _, tt := range []struct {
+		target Target
+		want   string
+	}{
+		{Target{Type: "duckdb"}, DuckDBCatalog},
+		{Target{Type: "postgres", DSN: "postgres://u@h/analytics"}, "analytics"},
+		{Target{Type: "postgres", DSNEnv: "MARTLET_TEST_DB_DSN"}, "warehouse"},
+		{Target{Type: "postgres", DSN: "host=h dbname=marts user=u"}, "marts"},
+	} {
+		if got := tt.target.Database(); got != tt.want {
+			t.Errorf("%+v: Database() = %q, want %q", tt.target, got, tt.want)
+		}
+	}
+}

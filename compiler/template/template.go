@@ -78,18 +78,37 @@ type Template struct {
 	macros map[string]*macro
 }
 
+// EnvOptions are what every render of a compile shares.
+type EnvOptions struct {
+	// Project is the project's name (project_name) and Profile its dbt
+	// profile (target.profile_name; the project's name when it has none).
+	Project, Profile string
+	Vars             map[string]any
+	Target           project.Target
+	Invocation       Invocation
+	// MacroFiles hold the project's macros and generic tests.
+	MacroFiles []project.File
+}
+
 // NewEnv parses the macro files and prepares the shared environment.
-func NewEnv(vars map[string]any, target project.Target, inv Invocation, macroFiles []project.File) (*Env, diag.List) {
+func NewEnv(o EnvOptions) (*Env, diag.List) {
+	profile := o.Profile
+	if profile == "" {
+		profile = o.Project
+	}
 	e := &Env{
-		vars: vars,
+		vars: o.Vars,
 		target: map[string]any{
-			"name": target.Name, "schema": target.Schema, "type": target.Type,
-			"threads": target.Threads, "profile_name": target.Name,
+			"name": o.Target.Name, "target_name": o.Target.Name, "schema": o.Target.Schema,
+			"type": o.Target.Type, "threads": o.Target.Threads, "profile_name": profile,
+			"database": o.Target.Database(),
 		},
 		macros: map[string]*macro{},
 		getenv: os.LookupEnv,
 	}
-	globals := staticGlobals(e.target, inv)
+	macroFiles := o.MacroFiles
+	globals := staticGlobals(e.target, o.Invocation)
+	globals["project_name"] = o.Project
 	e.sets = make(chan *pongo2.TemplateSet, runtime.GOMAXPROCS(0))
 	for range cap(e.sets) {
 		set := pongo2.NewSet("martlet", pongo2.MustNewLocalFileSystemLoader(os.TempDir()))

@@ -46,10 +46,13 @@ var testInvocation = Invocation{ID: "0b9e5a3c-2f4d-4c1e-9a7b-1d2e3f405060", Star
 
 func newEnv(t *testing.T) *Env {
 	t.Helper()
-	env, ds := NewEnv(map[string]any{"days": int64(3), "kinds": []any{"a", "b"}},
-		project.Target{Name: "dev", Type: "duckdb", Schema: "main", Threads: 4},
-		testInvocation,
-		[]project.File{{Path: "macros/m.sql", Data: []byte(macroFile)}})
+	env, ds := NewEnv(EnvOptions{
+		Project:    "shop",
+		Vars:       map[string]any{"days": int64(3), "kinds": []any{"a", "b"}},
+		Target:     project.Target{Name: "dev", Type: "duckdb", Schema: "main", Threads: 4},
+		Invocation: testInvocation,
+		MacroFiles: []project.File{{Path: "macros/m.sql", Data: []byte(macroFile)}},
+	})
 	if len(ds) > 0 {
 		t.Fatalf("macros: %v", ds)
 	}
@@ -144,10 +147,10 @@ func TestUsedMacrosAndVars(t *testing.T) {
 }
 
 func TestDuplicateMacro(t *testing.T) {
-	_, ds := NewEnv(nil, project.Target{Type: "duckdb"}, testInvocation, []project.File{
+	_, ds := NewEnv(EnvOptions{Target: project.Target{Type: "duckdb"}, Invocation: testInvocation, MacroFiles: []project.File{
 		{Path: "macros/a.sql", Data: []byte("{% macro m() %}1{% endmacro %}")},
 		{Path: "macros/b.sql", Data: []byte("\n{% macro m() %}2{% endmacro %}")},
-	})
+	}})
 	if len(ds) != 1 || !strings.Contains(ds[0].Error(), `macros/b.sql:2:1: macro "m" is defined twice (also in macros/a.sql:1)`) {
 		t.Errorf("got %v", ds)
 	}

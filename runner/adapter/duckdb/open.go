@@ -12,6 +12,7 @@ import (
 
 	duckdbdriver "github.com/duckdb/duckdb-go/v2"
 
+	"martlet/compiler/project"
 	"martlet/runner/adapter"
 )
 
@@ -102,11 +103,9 @@ func releaseShared(abs string) error {
 // /usr/bin/prog (PID 1234) by user ...`.
 var conflictingLock = regexp.MustCompile(`Could not set lock on file .*Conflicting lock is held in .* \(PID (\d+)\)`)
 
-// catalogName is the name under which the database is attached. DuckDB
-// names a database file's catalog after the file ("dev" for dev.duckdb), and
-// a schema of the same name then makes every "schema"."name" reference
-// ambiguous; this name is unlikely to be chosen for a schema.
-const catalogName = "__martlet__"
+// catalogName is the name under which the database is attached (see
+// project.DuckDBCatalog, which templates know as target.database).
+const catalogName = project.DuckDBCatalog
 
 // openDB opens the database file at path (":memory:" for an in-memory
 // database), attached as catalogName and made the default catalog of every
