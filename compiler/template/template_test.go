@@ -44,7 +44,7 @@ const macroFile = `{% macro cents(col, scale=2) %}round({{ col }} * 100, {{ scal
 // testInvocation is a fixed invocation, so renders are deterministic.
 var testInvocation = Invocation{ID: "0b9e5a3c-2f4d-4c1e-9a7b-1d2e3f405060", StartedAt: time.Date(2024, 5, 1, 9, 30, 5, 123456000, time.UTC)}
 
-func newEnv(t *testing.T) *Env {
+func newEnv(t testing.TB) *Env {
 	t.Helper()
 	env, ds := NewEnv(EnvOptions{
 		Project:    "shop",
