@@ -82,9 +82,11 @@ type Result struct {
 type compilation struct {
 	project *project.Project
 	target  project.Target
-	env     *template.Env
-	ds      diag.List
-	mu      sync.Mutex
+	// targetDatabase is target.Database(), read once.
+	targetDatabase string
+	env            *template.Env
+	ds             diag.List
+	mu             sync.Mutex
 
 	// nodes maps node IDs to nodes; refNames maps model and seed names to IDs.
 	nodes    map[string]*manifest.Node
@@ -148,7 +150,7 @@ func Compile(opts Options) (*Result, error) {
 	})
 	ds = append(ds, envDs...)
 	c := &compilation{
-		project: p, target: target, env: env, ds: ds,
+		project: p, target: target, targetDatabase: target.Database(), env: env, ds: ds,
 		nodes: map[string]*manifest.Node{}, refNames: map[string]string{}, sources: map[string]*manifest.Node{},
 		ephemeralSQL: map[string]string{}, ephemeralDeps: map[string][]string{}, rendered: map[string]*renderedNode{},
 		snapshotFiles: map[string]project.File{},

@@ -41,9 +41,7 @@ func (r relationValue) String() string { return placeholder(r.id) }
 // Attr returns the placeholder of one part of the relation.
 func (r relationValue) Attr(name string) (any, error) {
 	switch name {
-	case "schema", "identifier", "name", "table":
-		return placeholder(r.id + string(placeholderPart) + name), nil
-	case "database":
+	case "database", "schema", "identifier", "name", "table":
 		return placeholder(r.id + string(placeholderPart) + name), nil
 	}
 	return nil, nil
@@ -164,7 +162,7 @@ func (c *compilation) substitute(sql string) (string, []string) {
 		case part == "database" && rel.Database != "":
 			b.WriteString(rel.Database)
 		case part == "database":
-			b.WriteString(c.target.Database())
+			b.WriteString(c.targetDatabase)
 		case part != "":
 			b.WriteString(rel.Name)
 		case n.Ephemeral():

@@ -43,15 +43,27 @@ func (t Target) Database() string {
 	case "duckdb":
 		return DuckDBCatalog
 	case "postgres":
-		dsn := t.DSN
-		if t.DSNEnv != "" {
-			dsn = os.Getenv(t.DSNEnv)
-		}
-		if cfg, err := pgconn.ParseConfig(dsn); err == nil {
-			return cfg.Database
+		if dsn, err := t.ConnString(); err == nil {
+			if cfg, err := pgconn.ParseConfig(dsn); err == nil {
+				return cfg.Database
+			}
 		}
 	}
 	return ""
+}
+
+// ConnString returns a PostgreSQL target's DSN: the value of the
+// environment variable DSNEnv names, or DSN. An unset variable is an error
+// naming it.
+func (t Target) ConnString() (string, error) {
+	if t.DSNEnv == "" {
+		return t.DSN, nil
+	}
+	dsn := os.Getenv(t.DSNEnv)
+	if dsn == "" {
+		return "", fmt.Errorf("target %s: the environment variable %s (dsn_env) is not set; it must hold the PostgreSQL connection string", t.Name, t.DSNEnv)
+	}
+	return dsn, nil
 }
 
 // DefaultTarget is the target of a project that names none.

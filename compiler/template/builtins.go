@@ -78,8 +78,9 @@ func NewInvocation() Invocation {
 // staticGlobals are the names every render shares, set once on the
 // environment's template sets. execute is true: martlet has no parse-only
 // pass, every render is for execution.
-func staticGlobals(target map[string]any, inv Invocation) pongo2.Context {
+func staticGlobals(project string, target map[string]any, inv Invocation) pongo2.Context {
 	g := jinja.Globals()
+	g["project_name"] = project
 	g["target"] = target
 	g["execute"] = true
 	g["invocation_id"] = inv.ID

@@ -106,9 +106,7 @@ func NewEnv(o EnvOptions) (*Env, diag.List) {
 		macros: map[string]*macro{},
 		getenv: os.LookupEnv,
 	}
-	macroFiles := o.MacroFiles
-	globals := staticGlobals(e.target, o.Invocation)
-	globals["project_name"] = o.Project
+	globals := staticGlobals(o.Project, e.target, o.Invocation)
 	e.sets = make(chan *pongo2.TemplateSet, runtime.GOMAXPROCS(0))
 	for range cap(e.sets) {
 		set := pongo2.NewSet("martlet", pongo2.MustNewLocalFileSystemLoader(os.TempDir()))
@@ -116,7 +114,7 @@ func NewEnv(o EnvOptions) (*Env, diag.List) {
 		e.sets <- set
 	}
 	var ds diag.List
-	for _, f := range macroFiles {
+	for _, f := range o.MacroFiles {
 		translated, errs := jinja.Translate(rewriteTestBlocks(string(f.Data)))
 		if addJinjaErrors(&ds, f.Path, errs) {
 			continue

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -194,12 +193,9 @@ func openAdapter(ctx context.Context, root string, t project.Target) (adapter.Ad
 		}
 		return duckdb.Open(path, t.Threads)
 	case "postgres":
-		dsn := t.DSN
-		if t.DSNEnv != "" {
-			dsn = os.Getenv(t.DSNEnv)
-			if dsn == "" {
-				return nil, fmt.Errorf("target %s: the environment variable %s (dsn_env) is not set; it must hold the PostgreSQL connection string", t.Name, t.DSNEnv)
-			}
+		dsn, err := t.ConnString()
+		if err != nil {
+			return nil, err
 		}
 		return postgres.Open(ctx, dsn, t.Threads)
 	}
