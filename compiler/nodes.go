@@ -135,7 +135,12 @@ func (c *compilation) resolveConfig(folder []project.Setting, props *project.Res
 // relation places a node in the target: in the schema schemaFor decides,
 // under its alias or its name.
 func (c *compilation) relation(n *manifest.Node) manifest.Relation {
-	r := manifest.Relation{Schema: c.schemaFor(n), Name: n.Name}
+	return relationIn(c.schemaFor(n), n)
+}
+
+// relationIn places a node in schema, under its alias or its name.
+func relationIn(schema string, n *manifest.Node) manifest.Relation {
+	r := manifest.Relation{Schema: schema, Name: n.Name}
 	if n.Config.Alias != "" {
 		r.Name = n.Config.Alias
 	}

@@ -92,12 +92,13 @@ func (c *compilation) declareSnapshots() {
 // settings: a unique_key and a strategy with what that strategy needs.
 func (c *compilation) finishSnapshotConfig(n *manifest.Node) {
 	n.Config.Materialized = "snapshot"
-	n.Relation = c.relation(n)
 	// dbt's target_schema names the schema exactly, bypassing
 	// generate_schema_name.
 	if ts, ok := n.Config.Other["target_schema"].(string); ok && ts != "" && n.Config.Schema == "" {
 		n.Config.Schema = ts
-		n.Relation.Schema = ts
+		n.Relation = relationIn(ts, n)
+	} else {
+		n.Relation = c.relation(n)
 	}
 	at := func(format string, args ...any) {
 		c.addDiag(diag.At(n.Path, n.Pos.Line, 0, "snapshot %s: %s", n.Name, fmt.Sprintf(format, args...)))

@@ -203,3 +203,17 @@ func TestTargetDatabase(t *testing.T) {
 		}
 	}
 }
+
+func TestTargetConnString(t *testing.T) {
+	t.Setenv("MARTLET_TEST_CONN", "postgres://u@h/db")
+	if dsn, err := (Target{DSN: "postgres://x/y"}).ConnString(); err != nil || dsn != "postgres://x/y" {
+		t.Errorf("dsn: %q %v", dsn, err)
+	}
+	if dsn, err := (Target{DSNEnv: "MARTLET_TEST_CONN"}).ConnString(); err != nil || dsn != "postgres://u@h/db" {
+		t.Errorf("dsn_env: %q %v", dsn, err)
+	}
+	_, err := (Target{Name: "prod", DSNEnv: "MARTLET_TEST_CONN_UNSET"}).ConnString()
+	if err == nil || err.Error() != "target prod: the environment variable MARTLET_TEST_CONN_UNSET (dsn_env) is not set; it must hold the PostgreSQL connection string" {
+		t.Errorf("unset dsn_env: %v", err)
+	}
+}
