@@ -73,8 +73,8 @@ func (c *catalog) entry(schema string) *schemaEntry {
 	return e
 }
 
-// ensureSchema creates schema unless it is known to exist. It runs at most
-// one CREATE SCHEMA per schema and run, however many nodes ask at once.
+// ensureSchema creates schema unless it is known to exist, at most one
+// CREATE SCHEMA per schema and run.
 func (c *catalog) ensureSchema(ctx context.Context, schema string) error {
 	e := c.entry(schema)
 	e.mu.Lock()

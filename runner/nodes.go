@@ -96,14 +96,10 @@ func (r *run) model(ctx context.Context, n *manifest.Node) Result {
 	return res
 }
 
-// build creates the schema of req's target if needed and materializes req
-// between n's hooks. A later run (incremental or snapshot: its table
-// exists) and an enforced contract first describe the columns Plan
-// compares.
+// build materializes req between n's hooks; Execute has created its
+// schema. A later run (incremental or snapshot: its table exists) and an
+// enforced contract first describe the columns Plan compares.
 func (r *run) build(ctx context.Context, n *manifest.Node, req materialize.Request, later bool) (int64, error) {
-	if err := r.catalog.ensureSchema(ctx, req.Target.Schema); err != nil {
-		return 0, err
-	}
 	var rows int64
 	err := r.withHooks(ctx, n, func() error {
 		if err := r.describe(ctx, &req, later); err != nil {

@@ -3,7 +3,6 @@ package materialize
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"martlet/runner/adapter"
 )
@@ -13,7 +12,7 @@ import (
 // DuckDB's DESCRIBE, or from the result description of the query with
 // LIMIT 0 on PostgreSQL. Trailing semicolons in sql are ignored.
 func Describe(ctx context.Context, a adapter.Adapter, sql string) ([]adapter.Column, error) {
-	query := "SELECT * FROM " + subquery(strings.TrimRight(sql, "; \t\r\n")) + " AS martlet_describe"
+	query := "SELECT * FROM " + subquery(statementBody(sql)) + " AS martlet_describe"
 	switch a.Type() {
 	case "duckdb":
 		rows, err := a.Query(ctx, "DESCRIBE "+query, 0)

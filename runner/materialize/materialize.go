@@ -131,7 +131,7 @@ func Plan(r Request) ([]Step, error) {
 	if r.Target.Schema == "" || r.Target.Name == "" {
 		return nil, fmt.Errorf("materialization target %s has an empty schema or name", r.Target)
 	}
-	sql := strings.TrimRight(r.SQL, "; \t\r\n")
+	sql := statementBody(r.SQL)
 	if strings.TrimSpace(sql) == "" {
 		return nil, fmt.Errorf("model %s has no SQL", r.Target)
 	}
@@ -174,6 +174,10 @@ func dropStatement(kind adapter.RelationKind, rel adapter.Relation, suffix strin
 	}
 	return "DROP " + object + " IF EXISTS " + rel.String() + suffix
 }
+
+// statementBody removes the semicolons and blanks that may end a SELECT
+// but cannot stand inside a subquery or CTE.
+func statementBody(sql string) string { return strings.TrimRight(sql, "; \t\r\n") }
 
 // subquery wraps sql in parentheses on lines of their own, so that a trailing
 // line comment in sql cannot swallow the closing parenthesis.

@@ -123,7 +123,7 @@ func withSchemaChanges(base strategy) strategy {
 		case SchemaFullRefresh:
 			if d.changed() {
 				r.FullRefresh = true
-				if rebuild := strings.TrimRight(r.RebuildSQL, "; \t\r\n"); strings.TrimSpace(rebuild) != "" {
+				if rebuild := statementBody(r.RebuildSQL); strings.TrimSpace(rebuild) != "" {
 					sql = rebuild
 				}
 				return base(r, sql)
