@@ -15,14 +15,14 @@ var (
 	errorType      = reflect.TypeOf((*error)(nil)).Elem()
 )
 
-// callMethod implements obj.name(args) for __method(obj, path, name, args...).
+// callMethod implements obj.name(args) for __.method(obj, path, name, args...).
 // It applies the Python method of strings, lists and dicts; otherwise it
 // calls the attribute or dict entry when that is a function; otherwise,
 // when obj is undefined or a Go object, it hands the dotted path to the
 // NamespaceCall bound in the context.
 func callMethod(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
 	if len(args) < 3 {
-		return nil, errors.New("__method takes an object, a path and a name")
+		return nil, errors.New("__.method takes an object, a path and a name")
 	}
 	recv, path, name, callArgs := unwrap(args[0]), args[1].String(), args[2].String(), args[3:]
 	if m, ok := lookupMethod(recv, name); ok {

@@ -52,25 +52,25 @@ func nameProblem(name string) string {
 func (e *emitter) expr(n node) {
 	switch n := n.(type) {
 	case *nameNode:
-		// __var reads the name without pongo2's habit of calling a
+		// __.var reads the name without pongo2's habit of calling a
 		// function value it finds (config.get must see config itself).
 		if e.checkName(n) {
-			e.w("__var(")
+			e.w("__.var(")
 			e.q(n.name)
 			e.w(")")
 		}
 	case *constNode:
 		e.constant(n)
 	case *listNode:
-		e.call("__list", n.items)
+		e.call("__.list", n.items)
 	case *tupleNode:
-		e.call("__tuple", n.items)
+		e.call("__.tuple", n.items)
 	case *dictNode:
 		pairs := make([]node, 0, 2*len(n.keys))
 		for i := range n.keys {
 			pairs = append(pairs, n.keys[i], n.vals[i])
 		}
-		e.call("__dict", pairs)
+		e.call("__.dict", pairs)
 	case *getattrNode:
 		e.getattr(n)
 	case *getitemNode:
@@ -78,14 +78,14 @@ func (e *emitter) expr(n node) {
 			e.fail(n.pos, `unsupported Jinja construct "loop[...]"`)
 			return
 		}
-		e.call("__getitem", []node{n.obj, n.key})
+		e.call("__.getitem", []node{n.obj, n.key})
 	case *sliceNode:
-		e.w("__slice(")
+		e.w("__.slice(")
 		e.expr(n.obj)
 		for _, part := range []node{n.start, n.stop, n.step} {
 			e.w(", ")
 			if part == nil {
-				e.w("__none")
+				e.w("__.none")
 			} else {
 				e.expr(part)
 			}
@@ -98,7 +98,7 @@ func (e *emitter) expr(n node) {
 			e.fail(n.pos, "unknown filter \""+n.name+"\"")
 			return
 		}
-		e.w("__filter(")
+		e.w("__.filter(")
 		e.q(n.name)
 		e.w(", ")
 		e.expr(n.obj)
@@ -111,19 +111,19 @@ func (e *emitter) expr(n node) {
 	case *binNode:
 		e.binary(n)
 	case *concatNode:
-		e.call("__concat", n.items)
+		e.call("__.concat", n.items)
 	case *compareNode:
 		e.compare(n)
 	case *condNode:
 		// Only the chosen branch is evaluated: pongo2's and/or short-circuit
-		// and __stash keeps the value of the branch that ran for __take.
-		e.w("__take((")
+		// and __.stash keeps the value of the branch that ran for __.take.
+		e.w("__.take((")
 		e.boolExpr(n.cond)
-		e.w(" and __stash(")
+		e.w(" and __.stash(")
 		e.expr(n.then)
-		e.w(")) or __stash(")
+		e.w(")) or __.stash(")
 		if n.other == nil {
-			e.w("__undefined")
+			e.w("__.undefined")
 		} else {
 			e.expr(n.other)
 		}
@@ -174,7 +174,7 @@ func (e *emitter) boolExpr(n node) {
 			return
 		}
 	}
-	e.w("__bool(")
+	e.w("__.bool(")
 	e.expr(n)
 	e.w(")")
 }
@@ -198,20 +198,20 @@ func (e *emitter) constant(n *constNode) {
 	case bool:
 		e.w(strconv.FormatBool(v))
 	case NoneType:
-		e.w("__none")
+		e.w("__.none")
 	}
 }
 
 // writePongoString writes s as a pongo2 string literal. pongo2 literals
-// cannot hold a newline, so such strings are joined by __lines at render
+// cannot hold a newline, so such strings are joined by __.lines at render
 // time.
 func writePongoString(b *buffer, s string) {
 	if strings.IndexByte(s, '\x01') >= 0 {
 		// pongo2's lexer takes U+0001 for the end of its input.
-		b.write("__concat(")
+		b.write("__.concat(")
 		for i, part := range strings.Split(s, "\x01") {
 			if i > 0 {
-				b.write(", __soh, ")
+				b.write(", __.soh, ")
 			}
 			writePongoString(b, part)
 		}
@@ -219,7 +219,7 @@ func writePongoString(b *buffer, s string) {
 		return
 	}
 	if strings.Contains(s, "\n") {
-		b.write("__lines(")
+		b.write("__.lines(")
 		for i, part := range strings.Split(s, "\n") {
 			if i > 0 {
 				b.write(", ")
@@ -273,7 +273,7 @@ func (e *emitter) args(a callArgs, leadingComma bool) {
 		if msg := nameProblem(kw.name); msg != "" {
 			e.fail(kw.pos, msg)
 		}
-		e.w("__kw(")
+		e.w("__.kw(")
 		e.q(kw.name)
 		e.w(", ")
 		e.expr(kw.value)
@@ -294,12 +294,12 @@ var loopAttrs = map[string]string{
 	"last":      "forloop.Last",
 	"revindex":  "forloop.Revcounter",
 	"revindex0": "forloop.Revcounter0",
-	"length":    "__add(forloop.Counter0, forloop.Revcounter)",
+	"length":    "__.add(forloop.Counter0, forloop.Revcounter)",
 }
 
 func (e *emitter) getattr(n *getattrNode) {
 	if !isLoopName(n.obj) {
-		e.w("__getattr(")
+		e.w("__.getattr(")
 		e.expr(n.obj)
 		e.w(", ")
 		e.q(n.attr)
@@ -332,7 +332,7 @@ func dottedPath(n node) string {
 }
 
 // receiver writes the object of a method call. A chain of names a.b.c is
-// read with __path, which gives undefined instead of failing at an
+// read with __.path, which gives undefined instead of failing at an
 // undefined link, so that modules.datetime.date.today() can still reach
 // the NamespaceCall.
 func (e *emitter) receiver(n node) {
@@ -346,7 +346,7 @@ func (e *emitter) receiver(n node) {
 		names = append(names, attr.attr)
 		n = attr.obj
 	}
-	e.w("__path(")
+	e.w("__.path(")
 	e.expr(n)
 	for i := len(names) - 1; i >= 0; i-- {
 		e.w(", ")
@@ -355,16 +355,16 @@ func (e *emitter) receiver(n node) {
 	e.w(")")
 }
 
-// callExpr writes a call. A call of a name goes through __fn, which fails
+// callExpr writes a call. A call of a name goes through __.fn, which fails
 // for an undefined name (pongo2 would render nothing); obj.m(...) goes
-// through __method, which applies Python methods of strings, lists and
+// through __.method, which applies Python methods of strings, lists and
 // dicts and hands dotted names it cannot resolve (dbt.x(), adapter.y())
-// to the NamespaceCall bound in the context; anything else is __invoke.
+// to the NamespaceCall bound in the context; anything else is __.invoke.
 func (e *emitter) callExpr(n *callNode) {
 	switch fn := n.fn.(type) {
 	case *nameNode:
 		if e.checkName(fn) {
-			e.w("__fn(")
+			e.w("__.fn(")
 			e.q(fn.name)
 			e.args(n.args, true)
 			e.w(")")
@@ -380,12 +380,12 @@ func (e *emitter) callExpr(n *callNode) {
 				e.fail(fn.obj.position(), "\"loop.cycle\" outside of a for loop body")
 				return
 			}
-			e.w("__cycle(forloop.Counter0")
+			e.w("__.cycle(forloop.Counter0")
 			e.args(n.args, true)
 			e.w(")")
 			return
 		}
-		e.w("__method(")
+		e.w("__.method(")
 		e.receiver(fn.obj)
 		e.w(", ")
 		e.q(dottedPath(fn))
@@ -395,7 +395,7 @@ func (e *emitter) callExpr(n *callNode) {
 		e.w(")")
 		return
 	}
-	e.w("__invoke(")
+	e.w("__.invoke(")
 	e.expr(n.fn)
 	e.args(n.args, true)
 	e.w(")")
@@ -407,9 +407,9 @@ func (e *emitter) test(n *testNode) {
 		return
 	}
 	if n.negate {
-		e.w("__not(")
+		e.w("__.lnot(")
 	}
-	e.w("__is(")
+	e.w("__.is(")
 	e.q(n.name)
 	e.w(", ")
 	e.expr(n.obj)
@@ -423,37 +423,37 @@ func (e *emitter) test(n *testNode) {
 func (e *emitter) unary(n *unaryNode) {
 	switch n.op {
 	case "not":
-		e.w("__not(")
+		e.w("__.lnot(")
 		e.boolExpr(n.x)
 	case "-":
-		e.w("__neg(")
+		e.w("__.neg(")
 		e.expr(n.x)
 	default:
-		e.w("__pos(")
+		e.w("__.pos(")
 		e.expr(n.x)
 	}
 	e.w(")")
 }
 
 var binaryHelpers = map[string]string{
-	"+": "__add", "-": "__sub", "*": "__mul", "/": "__div",
-	"//": "__floordiv", "%": "__mod", "**": "__pow",
+	"+": "__.add", "-": "__.sub", "*": "__.mul", "/": "__.div",
+	"//": "__.floordiv", "%": "__.mod", "**": "__.pow",
 }
 
 func (e *emitter) binary(n *binNode) {
 	switch n.op {
 	case "or":
-		// __keep_if_true stores l and stops the or when l is truthy;
-		// otherwise r is evaluated and stored. __take returns what is stored.
-		e.w("__take(__keep_if_true(")
+		// __.keep_if_true stores l and stops the or when l is truthy;
+		// otherwise r is evaluated and stored. __.take returns what is stored.
+		e.w("__.take(__.keep_if_true(")
 		e.expr(n.l)
-		e.w(") or __stash(")
+		e.w(") or __.stash(")
 		e.expr(n.r)
 		e.w("))")
 	case "and":
-		e.w("__take(__keep_if_false(")
+		e.w("__.take(__.keep_if_false(")
 		e.expr(n.l)
-		e.w(") or __stash(")
+		e.w(") or __.stash(")
 		e.expr(n.r)
 		e.w("))")
 	default:
@@ -462,7 +462,7 @@ func (e *emitter) binary(n *binNode) {
 }
 
 // compare writes a comparison. In a chain a < b < c, b is evaluated once
-// (__keep stores it, __slot reads it back) and c only when a < b holds.
+// (__.keep stores it, __.slot reads it back) and c only when a < b holds.
 func (e *emitter) compare(n *compareNode) {
 	if len(n.ops) > 1 {
 		e.w("(")
@@ -471,17 +471,17 @@ func (e *emitter) compare(n *compareNode) {
 		if i > 0 {
 			e.w(" and ")
 		}
-		e.w("__cmp(")
+		e.w("__.cmp(")
 		if i == 0 {
 			e.expr(n.first)
 		} else {
-			e.w("__slot()")
+			e.w("__.slot()")
 		}
 		e.w(", ")
 		e.q(op)
 		e.w(", ")
 		if i < len(n.ops)-1 {
-			e.w("__keep(")
+			e.w("__.keep(")
 			e.expr(n.others[i])
 			e.w(")")
 		} else {

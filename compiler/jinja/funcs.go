@@ -38,61 +38,78 @@ type helper func(args ...*pongo2.Value) (*pongo2.Value, error)
 // pongo2 passes to functions whose first parameter is one.
 type ctxHelper func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error)
 
-var globals pongo2.Context
+// HelpersKey is the context name of the helper namespace: the translated
+// source calls __.add(x, y), __.str(v) and so on. One entry for them all
+// keeps pongo2's per-render copy of a template set's globals short.
+const HelpersKey = "__"
 
-// Globals returns the helper functions the translated source calls (__kw,
-// literal constructors, operators, filters, tests, ...) and Jinja's global
-// functions range, dict and namespace. The caller merges them into every
-// render context. Functions the caller adds are called like pongo2 calls
-// them: parameters of type *pongo2.Value get the template value, others the
-// Go value, a leading *pongo2.ExecutionContext parameter gets the context,
-// and a second result of type error fails the render.
-func Globals() pongo2.Context {
-	ctx := make(pongo2.Context, len(globals))
-	for k, v := range globals {
-		ctx[k] = v
+// namesKey is the context name of the names every template may read
+// (range, dict, namespace and the caller's), which __var and __fn consult
+// after the render's own context.
+const namesKey = "__names"
+
+var (
+	helpers     map[string]any
+	globalNames map[string]any
+)
+
+// Globals returns the globals of a template set: the helper functions the
+// translated source calls (__.kw, literal constructors, operators, filters,
+// tests, ...) and the names templates read: Jinja's global functions range,
+// dict and namespace, and names, the caller's own (names wins on a clash).
+// Functions the caller adds are called like pongo2 calls them: parameters
+// of type *pongo2.Value get the template value, others the Go value, a
+// leading *pongo2.ExecutionContext parameter gets the context, and a second
+// result of type error fails the render.
+func Globals(names map[string]any) pongo2.Context {
+	all := make(map[string]any, len(globalNames)+len(names))
+	for k, v := range globalNames {
+		all[k] = v
 	}
-	return ctx
+	for k, v := range names {
+		all[k] = v
+	}
+	return pongo2.Context{HelpersKey: helpers, namesKey: all}
 }
 
 func init() {
-	globals = pongo2.Context{
-		"__none":      None,
-		"__undefined": nil,
-		"__nl":        "\n",
-		"__soh":       "\x01",
-		"__kw": helper(func(args ...*pongo2.Value) (*pongo2.Value, error) {
+	helpers = map[string]any{
+		"none":      None,
+		"undefined": nil,
+		"nl":        "\n",
+		"soh":       "\x01",
+		"kw": helper(func(args ...*pongo2.Value) (*pongo2.Value, error) {
 			if len(args) != 2 {
 				return nil, errors.New("__kw takes a name and a value")
 			}
 			return pongo2.AsValue(Kwarg{Name: args[0].String(), Value: args[1]}), nil
 		}),
-		"__list":  values(func(a []any) (any, error) { l := List(a); return &l, nil }),
-		"__tuple": values(func(a []any) (any, error) { return Tuple(a), nil }),
-		"__dict":  values(makeDict),
-		"__lines": values(func(a []any) (any, error) { return joinStrings(a, "\n"), nil }),
-		"__str": helper(func(args ...*pongo2.Value) (*pongo2.Value, error) {
+		"list":  values(func(a []any) (any, error) { l := List(a); return &l, nil }),
+		"tuple": values(func(a []any) (any, error) { return Tuple(a), nil }),
+		"dict":  values(makeDict),
+		"lines": values(func(a []any) (any, error) { return joinStrings(a, "\n"), nil }),
+		"str": helper(func(args ...*pongo2.Value) (*pongo2.Value, error) {
 			return pongo2.AsSafeValue(strValue(args[0])), nil
 		}),
-		"__concat":   values(func(a []any) (any, error) { return joinStrings(a, ""), nil }),
-		"__bool":     values(func(a []any) (any, error) { return truthy(a[0]), nil }),
-		"__not":      values(func(a []any) (any, error) { return !truthy(a[0]), nil }),
-		"__neg":      values(func(a []any) (any, error) { return negate(a[0]) }),
-		"__pos":      values(func(a []any) (any, error) { return positive(a[0]) }),
-		"__add":      binary(add),
-		"__sub":      binary(sub),
-		"__mul":      binary(mul),
-		"__div":      binary(div),
-		"__floordiv": binary(floorDiv),
-		"__mod":      binary(mod),
-		"__pow":      binary(pow),
-		"__cmp": values(func(a []any) (any, error) {
+		"concat":   values(func(a []any) (any, error) { return joinStrings(a, ""), nil }),
+		"bool":     values(func(a []any) (any, error) { return truthy(a[0]), nil }),
+		"lnot":     values(func(a []any) (any, error) { return !truthy(a[0]), nil }),
+		"neg":      values(func(a []any) (any, error) { return negate(a[0]) }),
+		"pos":      values(func(a []any) (any, error) { return positive(a[0]) }),
+		"add":      binary(add),
+		"sub":      binary(sub),
+		"mul":      binary(mul),
+		"div":      binary(div),
+		"floordiv": binary(floorDiv),
+		"mod":      binary(mod),
+		"pow":      binary(pow),
+		"cmp": values(func(a []any) (any, error) {
 			return compare(a[0], strValue(a[1]), a[2])
 		}),
-		"__is":      values(func(a []any) (any, error) { return applyTest(strValue(a[0]), a[1], a[2:]) }),
-		"__filter":  values(func(a []any) (any, error) { return applyFilter(strValue(a[0]), a[1], a[2:]) }),
-		"__getattr": values(func(a []any) (any, error) { return getattr(a[0], strValue(a[1])) }),
-		"__path": values(func(a []any) (any, error) {
+		"is":      values(func(a []any) (any, error) { return applyTest(strValue(a[0]), a[1], a[2:]) }),
+		"filter":  values(func(a []any) (any, error) { return applyFilter(strValue(a[0]), a[1], a[2:]) }),
+		"getattr": values(func(a []any) (any, error) { return getattr(a[0], strValue(a[1])) }),
+		"path": values(func(a []any) (any, error) {
 			v := a[0]
 			for _, name := range a[1:] {
 				if v == nil {
@@ -105,28 +122,28 @@ func init() {
 			}
 			return v, nil
 		}),
-		"__getitem": values(func(a []any) (any, error) { return getitem(a[0], a[1]) }),
-		"__slice":   values(func(a []any) (any, error) { return sliceValue(a[0], a[1], a[2], a[3]) }),
-		"__iter": values(func(a []any) (any, error) {
+		"getitem": values(func(a []any) (any, error) { return getitem(a[0], a[1]) }),
+		"slice":   values(func(a []any) (any, error) { return sliceValue(a[0], a[1], a[2], a[3]) }),
+		"iter": values(func(a []any) (any, error) {
 			items, err := iterate(a[0])
 			if items == nil {
 				items = []any{}
 			}
 			return items, err
 		}),
-		"__unpack":  values(unpack),
-		"__setattr": values(setNamespaceAttr),
-		"__cycle": values(func(a []any) (any, error) {
+		"unpack":  values(unpack),
+		"setattr": values(setNamespaceAttr),
+		"cycle": values(func(a []any) (any, error) {
 			if len(a) < 2 {
 				return nil, errors.New("loop.cycle() needs at least one value")
 			}
 			i, _ := toNumber(a[0])
 			return a[1+int(i.i)%(len(a)-1)], nil
 		}),
-		"__var": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+		"var": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
 			return lookupVar(ctx, args[0].String()), nil
 		}),
-		"__fn": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+		"fn": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
 			name := args[0].String()
 			fn := lookupVar(ctx, name)
 			if fn.IsNil() {
@@ -139,32 +156,34 @@ func init() {
 			}
 			return callValue(ctx, fn, args[1:])
 		}),
-		"__method": ctxHelper(callMethod),
-		"__invoke": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+		"method": ctxHelper(callMethod),
+		"invoke": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
 			return callValue(ctx, args[0].Interface(), args[1:])
 		}),
-		"__stash": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+		"stash": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
 			ctx.Private[slotKey] = args[0].Interface()
 			return pongo2.AsValue(true), nil
 		}),
-		"__keep": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+		"keep": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
 			ctx.Private[slotKey] = args[0].Interface()
 			return args[0], nil
 		}),
-		"__keep_if_true": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+		"keep_if_true": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
 			ctx.Private[slotKey] = args[0].Interface()
 			return pongo2.AsValue(truthy(args[0])), nil
 		}),
-		"__keep_if_false": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
+		"keep_if_false": ctxHelper(func(ctx *pongo2.ExecutionContext, args ...*pongo2.Value) (*pongo2.Value, error) {
 			ctx.Private[slotKey] = args[0].Interface()
 			return pongo2.AsValue(!truthy(args[0])), nil
 		}),
-		"__take": ctxHelper(func(ctx *pongo2.ExecutionContext, _ ...*pongo2.Value) (*pongo2.Value, error) {
+		"take": ctxHelper(func(ctx *pongo2.ExecutionContext, _ ...*pongo2.Value) (*pongo2.Value, error) {
 			return pongo2.AsValue(ctx.Private[slotKey]), nil
 		}),
-		"__slot": ctxHelper(func(ctx *pongo2.ExecutionContext, _ ...*pongo2.Value) (*pongo2.Value, error) {
+		"slot": ctxHelper(func(ctx *pongo2.ExecutionContext, _ ...*pongo2.Value) (*pongo2.Value, error) {
 			return pongo2.AsValue(ctx.Private[slotKey]), nil
 		}),
+	}
+	globalNames = map[string]any{
 		"range":     values(rangeList),
 		"dict":      values(func(a []any) (any, error) { return kwargsDict("dict", a) }),
 		"namespace": values(func(a []any) (any, error) { d, err := kwargsDict("namespace", a); return &Namespace{attrs: d}, err }),
@@ -176,7 +195,12 @@ func init() {
 func lookupVar(ctx *pongo2.ExecutionContext, name string) *pongo2.Value {
 	v, ok := ctx.Private[name]
 	if !ok {
-		v = ctx.Public[name]
+		v, ok = ctx.Public[name]
+	}
+	if !ok {
+		if names, isMap := ctx.Public[namesKey].(map[string]any); isMap {
+			v = names[name]
+		}
 	}
 	if pv, ok := v.(*pongo2.Value); ok && pv != nil {
 		return pv

@@ -29,7 +29,7 @@ func render(src string, ctx pongo2.Context) (string, error) {
 	if len(errs) > 0 {
 		return "", errs[0]
 	}
-	full := Globals()
+	full := Globals(nil)
 	full.Update(ctx)
 	for _, m := range macros {
 		fn, err := macroFunc(m, full)

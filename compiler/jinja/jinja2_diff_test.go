@@ -57,7 +57,7 @@ func renderJinja2Case(src string, vars map[string]any) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	ctx := jinja.Globals()
+	ctx := jinja.Globals(nil)
 	for k, v := range vars {
 		ctx[k] = fromJSON(v)
 	}

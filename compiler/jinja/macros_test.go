@@ -35,7 +35,7 @@ func TestExtractMacros(t *testing.T) {
 	}
 	want := []header{
 		{"cents", []Param{{Name: "col"}, {Name: "scale", Default: "2", HasDefault: true}}, 1, 1},
-		{"label", []Param{{Name: "x"}, {Name: "tags", Default: `__list("a", "b")`, HasDefault: true}, {Name: "sep", Default: `", "`, HasDefault: true}}, 4, 1},
+		{"label", []Param{{Name: "x"}, {Name: "tags", Default: `__.list("a", "b")`, HasDefault: true}, {Name: "sep", Default: `", "`, HasDefault: true}}, 4, 1},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("macros\n%+v\nwant\n%+v", got, want)
@@ -47,8 +47,8 @@ func TestExtractMacros(t *testing.T) {
 		t.Errorf("rest still holds a macro: %q", rest)
 	}
 	bodies := []string{
-		"{% comment %}\n{% endcomment %}round({{ __str(__var(\"col\")) }} / 100.0, {{ __str(__var(\"scale\")) }}){% comment %}\n{% endcomment %}",
-		"{% comment %}\n\n\n" + strings.Repeat(" ", 37) + "{% endcomment %}{{ __str(__var(\"x\")) }}: {{ __str(__filter(\"join\", __var(\"tags\"), __var(\"sep\"))) }}",
+		"{% comment %}\n{% endcomment %}round({{ __.str(__.var(\"col\")) }} / 100.0, {{ __.str(__.var(\"scale\")) }}){% comment %}\n{% endcomment %}",
+		"{% comment %}\n\n\n" + strings.Repeat(" ", 38) + "{% endcomment %}{{ __.str(__.var(\"x\")) }}: {{ __.str(__.filter(\"join\", __.var(\"tags\"), __.var(\"sep\"))) }}",
 	}
 	for i, m := range macros {
 		if m.Body != bodies[i] {
@@ -87,12 +87,12 @@ func TestMacroBodyKeepsOriginalLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := tpl.Execute(Globals())
+	out, err := tpl.Execute(Globals(nil))
 	perr, ok := err.(*pongo2.Error)
 	if !ok || perr.Line != 5 {
 		t.Fatalf("rendering an undefined attribute: %q, %v; want an error at line 5", out, err)
 	}
-	ctx := Globals()
+	ctx := Globals(nil)
 	ctx["x"] = map[string]any{"attr": "v"}
 	if out, err = tpl.Execute(ctx); err != nil || out != "\n  a\n  v\n" {
 		t.Errorf("body renders %q, %v; want %q", out, err, "\n  a\n  v\n")

@@ -148,7 +148,7 @@ func TestRuntimeErrors(t *testing.T) {
 }
 
 func TestEvalExpr(t *testing.T) {
-	ctx := Globals()
+	ctx := Globals(nil)
 	ctx["n"] = 2
 	cases := []struct {
 		expr string
@@ -156,11 +156,11 @@ func TestEvalExpr(t *testing.T) {
 	}{
 		{"2", 2},
 		{`"x"`, "x"},
-		{`__list(1, "a")`, []any{1, "a"}},
-		{`__dict("k", __none)`, map[string]any{"k": nil}},
-		{"__add(n, 1)", 3},
-		{"__none", nil},
-		{"__undefined", nil},
+		{`__.list(1, "a")`, []any{1, "a"}},
+		{`__.dict("k", __.none)`, map[string]any{"k": nil}},
+		{"__.add(n, 1)", 3},
+		{"__.none", nil},
+		{"__.undefined", nil},
 	}
 	for _, tc := range cases {
 		for range 2 {
@@ -173,11 +173,11 @@ func TestEvalExpr(t *testing.T) {
 			}
 		}
 	}
-	if v, _ := EvalExpr("__none", ctx); v.Interface() != None {
-		t.Errorf("__none = %#v, want None", v.Interface())
+	if v, _ := EvalExpr("__.none", ctx); v.Interface() != None {
+		t.Errorf("__.none = %#v, want None", v.Interface())
 	}
-	if _, err := EvalExpr("__div(1, 0)", ctx); err == nil || !strings.Contains(err.Error(), "division by zero") {
-		t.Errorf("__div(1, 0): %v", err)
+	if _, err := EvalExpr("__.div(1, 0)", ctx); err == nil || !strings.Contains(err.Error(), "division by zero") {
+		t.Errorf("__.div(1, 0): %v", err)
 	}
 	if _, err := EvalExpr("(", ctx); err == nil {
 		t.Error("a malformed expression evaluated")

@@ -89,11 +89,11 @@ func targetNames(p *parser, target node) (names []string, unpack bool) {
 	return names, unpack
 }
 
-// writeUnpack writes {% set name = __unpack(src, i, n) %} for every name.
+// writeUnpack writes {% set name = __.unpack(src, i, n) %} for every name.
 func writeUnpack(e *emitter, src string, names []string) {
 	n := strconv.Itoa(len(names))
 	for i, name := range names {
-		e.w("{% set " + name + ` = __unpack(__var("` + src + `"), ` + strconv.Itoa(i) + ", " + n + ") %}")
+		e.w("{% set " + name + ` = __.unpack(__.var("` + src + `"), ` + strconv.Itoa(i) + ", " + n + ") %}")
 	}
 }
 
@@ -141,14 +141,14 @@ func (t *translator) forTag(name token, p *parser) {
 			t.loopHead(e, names, unpack, func() { e.expr(iter) })
 		} else {
 			filtered := t.tempName("__f")
-			e.w("{% set " + filtered + " = __list() %}{% for ")
+			e.w("{% set " + filtered + " = __.list() %}{% for ")
 			item := t.loopHead(e, names, unpack, func() { e.expr(iter) })
 			inLoop := e.inLoop
 			e.inLoop = false
 			e.w("{% if ")
 			e.boolExpr(cond)
 			e.inLoop = inLoop
-			e.w(" %}{% do __method(" + filtered + `, "", "append", __var("` + item + `")) %}{% endif %}{% endfor %}{% for `)
+			e.w(" %}{% do __.method(" + filtered + `, "", "append", __.var("` + item + `")) %}{% endif %}{% endfor %}{% for `)
 			t.loopHead(e, names, unpack, func() { e.w(filtered) })
 		}
 		e.w("{% with __iteration=true %}")
@@ -157,14 +157,14 @@ func (t *translator) forTag(name token, p *parser) {
 	t.blocks = append(t.blocks, block{kind: "for", pos: name.pos})
 }
 
-// loopHead writes "target in __iter(...) %}" and the unpacking of a tuple
+// loopHead writes "target in __.iter(...) %}" and the unpacking of a tuple
 // target; it returns the pongo2 expression of the current item.
 func (t *translator) loopHead(e *emitter, names []string, unpack bool, iterable func()) string {
 	loopVar := names[0]
 	if unpack {
 		loopVar = t.tempName("__p")
 	}
-	e.w(loopVar + " in __iter(")
+	e.w(loopVar + " in __.iter(")
 	iterable()
 	e.w(") %}")
 	if unpack {
@@ -240,7 +240,7 @@ func (t *translator) namespaceSet(p *parser) {
 	requireEnd(p)
 	e := t.newEmitter()
 	if p.err == nil {
-		e.w("{% do __setattr(")
+		e.w("{% do __.setattr(")
 		e.expr(&nameNode{pos: ns.pos, name: ns.val})
 		e.w(", ")
 		e.q(attr.val)
@@ -331,7 +331,7 @@ func (t *translator) withTag(name token, p *parser) {
 			e.expr(kw.value)
 		}
 		if len(args) == 0 {
-			e.w(" __unused=__none")
+			e.w(" __unused=__.none")
 		}
 		e.w(" %}")
 	}

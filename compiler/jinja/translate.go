@@ -19,8 +19,8 @@ import (
 // trailing newline of the template is not rendered.
 //
 // The output is meant for ExtractMacros and then pongo2, rendered with
-// Globals() in the context. Names are read with __var and calls made with
-// __fn, so a function in the context is only called when the template
+// Globals() in the context. Names are read with __.var and calls made with
+// __.fn, so a function in the context is only called when the template
 // calls it; keyword arguments arrive as Kwarg values (see SplitArgs).
 func Translate(src string) (string, []*Error) {
 	if strings.Contains(src, "\r\n") {
@@ -137,8 +137,8 @@ func (t *translator) text(i int) {
 // writeText writes s as pongo2 template data: a "{" that pongo2 could read
 // as the start of a tag (with what follows it in the output) is written
 // with {% templatetag openbrace %}, and a lone carriage return, which
-// Jinja renders as a newline, as {{ __nl }}. U+0001, which pongo2's lexer
-// takes for the end of its input, is written as {{ __soh }}.
+// Jinja renders as a newline, as {{ __.nl }}. U+0001, which pongo2's lexer
+// takes for the end of its input, is written as {{ __.soh }}.
 func writeText(b *buffer, s string) {
 	if strings.IndexByte(s, '{') < 0 && strings.IndexByte(s, '\r') < 0 && strings.IndexByte(s, '\x01') < 0 {
 		b.write(s)
@@ -150,9 +150,9 @@ func writeText(b *buffer, s string) {
 		case c == '{' && (i+1 == len(s) || strings.IndexByte("{%#\r\x01", s[i+1]) >= 0):
 			b.write("{% templatetag openbrace %}")
 		case c == '\r':
-			b.write("{{ __nl }}")
+			b.write("{{ __.nl }}")
 		case c == '\x01':
-			b.write("{{ __soh }}")
+			b.write("{{ __.soh }}")
 		default:
 			b.writeByte(c)
 		}
@@ -206,7 +206,7 @@ func (t *translator) varTag(seg segment) {
 		if c, ok := n.(*constNode); ok && isPlainString(c.val) {
 			writeText(e.b, c.val.(string))
 		} else {
-			e.w("{{ __str(")
+			e.w("{{ __.str(")
 			e.expr(n)
 			e.w(") }}")
 		}

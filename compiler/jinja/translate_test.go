@@ -95,12 +95,12 @@ func TestTranslateKeepsLines(t *testing.T) {
 		{
 			name: "multi-line tag keeps its newlines hidden after it",
 			src:  "{{ config(\n  materialized=\"table\"\n) }}\nselect 1\n",
-			want: "{{ __str(__fn(\"config\", __kw(\"materialized\", \"table\"))) }}{% comment %}\n\n{% endcomment %}\nselect 1{% comment %}\n{% endcomment %}",
+			want: "{{ __.str(__.fn(\"config\", __.kw(\"materialized\", \"table\"))) }}{% comment %}\n\n{% endcomment %}\nselect 1{% comment %}\n{% endcomment %}",
 		},
 		{
 			name: "trimmed newlines are hidden",
 			src:  "a\n{%- if x -%}\n b\n{%- endif %}",
-			want: "a{% comment %}\n{% endcomment %}{% if __bool(__var(\"x\")) %}{% comment %}\n{% endcomment %}b{% comment %}\n{% endcomment %}{% endif %}",
+			want: "a{% comment %}\n{% endcomment %}{% if __.bool(__.var(\"x\")) %}{% comment %}\n{% endcomment %}b{% comment %}\n{% endcomment %}{% endif %}",
 		},
 		{
 			name: "multi-line comment",
@@ -110,7 +110,7 @@ func TestTranslateKeepsLines(t *testing.T) {
 		{
 			name: "CRLF becomes LF",
 			src:  "a\r\n{{ b }}\r\n",
-			want: "a\n{{ __str(__var(\"b\")) }}{% comment %}\n{% endcomment %}",
+			want: "a\n{{ __.str(__.var(\"b\")) }}{% comment %}\n{% endcomment %}",
 		},
 		{
 			name: "braces that pongo2 would read as tags",
@@ -149,7 +149,7 @@ func TestRuntimeErrorsCarryOriginalLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := Globals()
+	ctx := Globals(nil)
 	ctx["config"] = func(...*pongo2.Value) string { return "" }
 	ctx["boom"] = func() (string, error) { return "", errBoom }
 	_, err = tpl.Execute(ctx)

@@ -124,7 +124,7 @@ type Namespace struct {
 func (n *Namespace) String() string { return "<Namespace " + reprValue(n.attrs) + ">" }
 
 // Kwarg is a keyword argument value passed to a function: the translation
-// turns f(a, k=v) into f(a, __kw("k", v)).
+// turns f(a, k=v) into f(a, __.kw("k", v)).
 type Kwarg struct {
 	Name  string
 	Value *pongo2.Value

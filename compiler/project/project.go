@@ -17,6 +17,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"martlet/compiler/diag"
 	"martlet/compiler/yamltree"
@@ -323,10 +325,12 @@ func (p *Project) discover(ds *diag.List) {
 
 // walk returns the files below dir with one of the extensions exts,
 // sorted. A missing directory is not an error: a project need not have
-// seeds. Of a CSV file only the header line is read.
+// seeds. Of a CSV file only the header line is read. Files are read on
+// several goroutines: reading is bound by system calls, which overlap.
 func (p *Project) walk(dir string, ds *diag.List, exts ...string) []File {
 	base := filepath.Join(p.Root, filepath.FromSlash(dir))
 	var out []File
+	var paths []string
 	err := filepath.WalkDir(base, func(abs string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if os.IsNotExist(err) && abs == base {
@@ -346,22 +350,49 @@ func (p *Project) walk(dir string, ds *diag.List, exts ...string) []File {
 		}
 		rel, _ := filepath.Rel(p.Root, abs)
 		below, _ := filepath.Rel(base, abs)
-		read := os.ReadFile
-		if fileExt == ".csv" {
-			read = readFirstLine
-		}
-		data, err := read(abs)
-		if err != nil {
-			return err
-		}
-		out = append(out, File{Path: filepath.ToSlash(rel), Rel: filepath.ToSlash(below), Data: data})
+		out = append(out, File{Path: filepath.ToSlash(rel), Rel: filepath.ToSlash(below)})
+		paths = append(paths, abs)
 		return nil
 	})
+	if err == nil {
+		err = readAll(out, paths)
+	}
 	if err != nil {
 		ds.Add(diag.At(dir, 0, 0, "%v", err))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
+}
+
+// readers is how many files walk reads at once.
+const readers = 8
+
+// readAll reads paths[i] into files[i].Data (of a CSV file, its first
+// line) and returns the first error.
+func readAll(files []File, paths []string) error {
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range min(readers, len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
+				read := os.ReadFile
+				if strings.EqualFold(filepath.Ext(paths[i]), ".csv") {
+					read = readFirstLine
+				}
+				files[i].Data, errs[i] = read(paths[i])
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // readFirstLine reads a file's first line (a CSV header).

@@ -79,18 +79,18 @@ func NewInvocation() Invocation {
 // environment's template sets. execute is true: martlet has no parse-only
 // pass, every render is for execution.
 func staticGlobals(project string, target map[string]any, inv Invocation) pongo2.Context {
-	g := jinja.Globals()
-	g["project_name"] = project
-	g["target"] = target
-	g["execute"] = true
-	g["invocation_id"] = inv.ID
-	g["run_started_at"] = jinja.Datetime{Time: inv.StartedAt}
-	g["log"] = func(args ...*pongo2.Value) (*pongo2.Value, error) { return pongo2.AsValue(""), nil }
-	g["exceptions"] = map[string]any{
-		"raise_compiler_error": raiseCompilerError,
-		"warn":                 func(args ...*pongo2.Value) (*pongo2.Value, error) { return pongo2.AsValue(""), nil },
-	}
-	return g
+	return jinja.Globals(map[string]any{
+		"project_name":   project,
+		"target":         target,
+		"execute":        true,
+		"invocation_id":  inv.ID,
+		"run_started_at": jinja.Datetime{Time: inv.StartedAt},
+		"log":            func(args ...*pongo2.Value) (*pongo2.Value, error) { return pongo2.AsValue(""), nil },
+		"exceptions": map[string]any{
+			"raise_compiler_error": raiseCompilerError,
+			"warn":                 func(args ...*pongo2.Value) (*pongo2.Value, error) { return pongo2.AsValue(""), nil },
+		},
+	})
 }
 
 func raiseCompilerError(args ...*pongo2.Value) (*pongo2.Value, error) {

@@ -20,14 +20,14 @@ import (
 var pureHelpers = map[string]bool{
 	"str": true, "var": true, "concat": true, "bool": true, "getattr": true, "getitem": true,
 	"filter": true, "cmp": true, "add": true, "sub": true, "mul": true, "div": true,
-	"floordiv": true, "mod": true, "pow": true, "neg": true, "not": true, "pos": true,
+	"floordiv": true, "mod": true, "pow": true, "neg": true, "lnot": true, "pos": true,
 	"is": true, "list": true, "tuple": true, "dict": true, "none": true, "nl": true,
 	"soh": true, "slice": true,
 }
 
 var (
-	helperCall = regexp.MustCompile(`\b__([a-z_]+)\(`)
-	varRead    = regexp.MustCompile(`__var\("((?:[^"\\]|\\.)*)"\)`)
+	helperCall = regexp.MustCompile(`\b__\.([a-z_]+)\(`)
+	varRead    = regexp.MustCompile(`\b__\.var\("((?:[^"\\]|\\.)*)"\)`)
 	tagOpen    = regexp.MustCompile(`\{%-?\s*([a-z_]+)`)
 )
 

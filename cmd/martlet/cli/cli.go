@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 
 	ucli "github.com/urfave/cli/v2"
@@ -48,9 +49,34 @@ var errFailed = &exitError{code: ExitFailure}
 // exit code. Ctrl-C cancels the running work.
 func Main(args []string, stdout, stderr io.Writer) int {
 	tuneGC()
+	if path := os.Getenv("MARTLET_CPUPROFILE"); path != "" {
+		stopProfile, err := startCPUProfile(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "martlet: MARTLET_CPUPROFILE: %v\n", err)
+			return ExitUsage
+		}
+		defer stopProfile()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, args, stdout, stderr)
+}
+
+// startCPUProfile writes a CPU profile of the command to path (for `go
+// tool pprof`) until the returned function is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // tuneGC trades memory for speed, as a short-lived compiler can: the
