@@ -5,11 +5,9 @@
 package manifest
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"martlet/compiler/dag"
@@ -198,27 +196,6 @@ func (m *Manifest) Node(id string) *Node { return m.byID[id] }
 
 // Graph returns the dependency graph (edges from dependency to dependant).
 func (m *Manifest) Graph() *dag.Graph { return m.graph }
-
-// Write saves the manifest as JSON at path.
-func (m *Manifest) Write(path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	if err := json.NewEncoder(w).Encode(m); err != nil {
-		f.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
 
 // Read loads a manifest written by Write (for --state and --defer).
 func Read(path string) (*Manifest, error) {
