@@ -3,6 +3,7 @@ package compiler
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -13,21 +14,20 @@ import (
 const writers = 8
 
 // WriteArtifacts writes the compiled SQL of every model and test under
-// the target directory and target/manifest.json, concurrently.
+// the target directory, target/manifest.json, and the partial-parse
+// cache, concurrently.
 func (r *Result) WriteArtifacts() error {
-	var manifestErr error
+	var manifestErr, cacheErr error
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	wg.Go(func() {
 		manifestErr = r.Manifest.Write(filepath.Join(r.Project.Root, r.Project.Paths.Target, "manifest.json"))
-	}()
+	})
+	if r.compilation != nil {
+		wg.Go(func() { cacheErr = r.compilation.saveCache() })
+	}
 	err := r.WriteCompiled()
 	wg.Wait()
-	if err != nil {
-		return err
-	}
-	return manifestErr
+	return errors.Join(err, manifestErr, cacheErr)
 }
 
 // WriteCompiled writes the compiled SQL of every model and test that

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -24,6 +25,7 @@ import (
 	"martlet/compiler/dag"
 	"martlet/compiler/diag"
 	"martlet/compiler/manifest"
+	"martlet/compiler/partialparse"
 	"martlet/compiler/project"
 	"martlet/compiler/sqlcheck"
 	"martlet/compiler/template"
@@ -43,6 +45,11 @@ type Options struct {
 	Threads int
 	// SkipSQLCheck turns off the syntax check of compiled SQL.
 	SkipSQLCheck bool
+	// NoPartialParse renders, checks and analyses every model afresh
+	// instead of reusing the unchanged results the last compile kept in
+	// the target directory (dbt's --no-partial-parse); the results are
+	// kept for the next compile all the same.
+	NoPartialParse bool
 	// Defer, when set, resolves refs to unselected nodes to the relations
 	// of a state manifest (dbt's --defer --state DIR).
 	Defer *Defer
@@ -109,6 +116,13 @@ type compilation struct {
 	// checker checks SQL syntax with the target's grammar; lineage uses
 	// DuckDB's parse trees through it.
 	checker sqlcheck.Checker
+	// cache holds the renders, checks and lineage of earlier compiles; it
+	// is read while the project loads.
+	cache *partialparse.Loading
+	// renderEnvKey fingerprints what every model render reads besides its
+	// own file (see renderEnvironmentKey); "" keeps renders out of the
+	// cache.
+	renderEnvKey string
 	// cyclic is set when the graph has a cycle: nodes are then in no
 	// dependency order and their SQL is not checked.
 	cyclic bool
@@ -126,6 +140,10 @@ type renderedNode struct {
 // it has errors (with a nil Manifest if the project could not be built);
 // the error is the error diagnostics.
 func Compile(opts Options) (*Result, error) {
+	var early *partialparse.Loading
+	if !opts.NoPartialParse {
+		early = partialparse.LoadAsync(cachePath(opts.ProjectDir, "target"))
+	}
 	p, ds := project.Load(opts.ProjectDir, project.Options{Vars: opts.Vars, ProfilesDir: opts.ProfilesDir})
 	res := &Result{Project: p}
 	if p == nil {
@@ -156,6 +174,8 @@ func Compile(opts Options) (*Result, error) {
 		snapshotFiles: map[string]project.File{},
 	}
 	res.compilation = c
+	c.renderEnvKey = renderEnvironmentKey(p, target, c.targetDatabase, genericTestFiles(p))
+	c.cache = c.loadCache(early)
 	c.declareSources()
 	c.declareSeeds()
 	c.declareModels()
@@ -224,6 +244,67 @@ func genericTestFiles(p *project.Project) []project.File {
 		}
 	}
 	return out
+}
+
+// renderEnvironmentKey fingerprints what a model render reads besides its
+// file and the refs, sources and environment variables a cached render
+// records: the project's name and profile, the target, the vars and the
+// macro and generic-test files. It returns "" when the vars cannot be
+// fingerprinted.
+func renderEnvironmentKey(p *project.Project, target project.Target, database string, genericTests []project.File) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%q %q %q\n", p.Name, p.Profile, database)
+	for _, v := range []any{target, p.Vars} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return ""
+		}
+		h.Write(b)
+		h.Write([]byte{0})
+	}
+	for _, f := range slices.Concat(p.Files.Macros, genericTests) {
+		fmt.Fprintf(h, "%q %d\n", f.Path, len(f.Data))
+		h.Write(f.Data)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// loadCache returns the partial-parse cache of the project's target
+// directory: early, read before the project file said where that is, if
+// it guessed right; a new read otherwise; an empty cache when early is nil
+// (no partial parsing).
+func (c *compilation) loadCache(early *partialparse.Loading) *partialparse.Loading {
+	path := cachePath(c.project.Root, c.project.Paths.Target)
+	switch {
+	case early == nil:
+		return partialparse.Loaded(path, partialparse.New())
+	case sameFile(early.Path(), path):
+		return early
+	}
+	return partialparse.LoadAsync(path)
+}
+
+// readyCache waits for the partial-parse cache and returns it.
+func (c *compilation) readyCache() *partialparse.Cache {
+	return c.cache.Wait()
+}
+
+// cachePath is where the partial-parse cache of a project is kept.
+func cachePath(root, targetDir string) string {
+	return filepath.Join(root, filepath.FromSlash(targetDir), partialparse.FileName)
+}
+
+// sameFile reports whether two paths name the same file.
+func sameFile(a, b string) bool {
+	a, errA := filepath.Abs(a)
+	b, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && a == b
+}
+
+// saveCache writes the partial-parse cache back, keeping the entries this
+// compile used.
+func (c *compilation) saveCache() error {
+	return c.readyCache().Save(c.cache.Path())
 }
 
 func finish(res *Result, ds diag.List) (*Result, error) {
@@ -404,9 +485,14 @@ func (c *compilation) checkSQL() {
 			todo = append(todo, n)
 		}
 	}
+	cache, dialect := c.readyCache(), sqlcheck.Dialect(c.target.Type)
 	parallel(todo, func(n *manifest.Node) {
+		if cache.Checked(dialect, n.CompiledSQL) {
+			return
+		}
 		e := c.checker.Check(n.CompiledSQL)
 		if e == nil {
+			cache.AddChecked(dialect, n.CompiledSQL)
 			return
 		}
 		where := fmt.Sprintf("line %d of the compiled SQL", e.Line)

@@ -6,6 +6,7 @@ import (
 
 	"martlet/compiler/lineage"
 	"martlet/compiler/manifest"
+	"martlet/compiler/partialparse"
 	"martlet/compiler/sqlcheck"
 )
 
@@ -81,10 +82,20 @@ func (c *compilation) analyzeLineage() {
 	if duck, ok := c.checker.(*sqlcheck.DuckDBChecker); ok {
 		opts.DuckDB = duck
 	}
-	dialect := sqlcheck.Dialect(c.target.Type)
+	dialect, cache := sqlcheck.Dialect(c.target.Type), c.readyCache()
+	if dialect == sqlcheck.DialectDuckDB && opts.DuckDB == nil {
+		// Without DuckDB's parser some lineage is unknown that is not
+		// otherwise: such results are not for the cache.
+		cache = partialparse.New()
+	}
 	for _, level := range levels {
 		parallel(level, func(n *manifest.Node) {
-			res := lineage.Analyze(n.CompiledSQL, dialect, cat, opts)
+			res, ok := cache.Lineage(dialect, n.CompiledSQL, cat)
+			if !ok {
+				rec := partialparse.NewRecorder(cat)
+				res = lineage.Analyze(n.CompiledSQL, dialect, rec, opts)
+				cache.AddLineage(dialect, n.CompiledSQL, res, rec)
+			}
 			mergeLineage(n, res)
 		})
 		cat.mu.Lock()

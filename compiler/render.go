@@ -5,6 +5,7 @@ import (
 
 	"martlet/compiler/diag"
 	"martlet/compiler/manifest"
+	"martlet/compiler/partialparse"
 	"martlet/compiler/project"
 	"martlet/compiler/template"
 )
@@ -30,25 +31,22 @@ func (c *compilation) renderAll() {
 }
 
 func (c *compilation) renderModel(n *manifest.Node, f project.File) {
-	tmpl, ds := c.env.Parse(n.Path, n.RawSQL)
-	if len(ds) > 0 {
-		for _, d := range ds {
-			c.addDiag(d)
-		}
-		return
+	key := ""
+	if c.renderEnvKey != "" && n.Kind == manifest.Model {
+		key = partialparse.RenderKey(c.renderEnvKey, n.ID, n.Path, n.RawSQL)
 	}
-	r := &nodeResolver{c: c, node: n, deps: map[string]bool{}, configAllowed: true}
-	out, d := c.env.Render(tmpl, r)
-	if d != nil {
-		c.addDiag(d)
-		return
+	out, tmpl := c.cachedRender(key)
+	if out == nil {
+		if tmpl, out = c.renderTemplate(n, false, nil); out == nil {
+			return
+		}
 	}
 	props := c.project.Props.Resources[n.Name]
 	if n.Kind == manifest.Snapshot {
-		n.Config = c.resolveConfig(c.project.Snapshots.SettingsFor(append(f.Parts()[:len(f.Parts())-1], n.Name)), props, r.settings)
+		n.Config = c.resolveConfig(c.project.Snapshots.SettingsFor(append(f.Parts()[:len(f.Parts())-1], n.Name)), props, out.Settings)
 		c.finishSnapshotConfig(n)
 	} else {
-		n.Config = c.resolveConfig(c.project.Models.SettingsFor(f.Parts()), props, r.settings)
+		n.Config = c.resolveConfig(c.project.Models.SettingsFor(f.Parts()), props, out.Settings)
 		if n.Config.Materialized == "" {
 			n.Config.Materialized = "view"
 		}
@@ -57,15 +55,26 @@ func (c *compilation) renderModel(n *manifest.Node, f project.File) {
 	if n.Ephemeral() {
 		n.Relation = manifest.Relation{}
 	}
-	rn := &renderedNode{sql: out.SQL, deps: r.deps}
+	rn := &renderedNode{sql: out.SQL, deps: setOf(out.Deps)}
 	n.MacrosUsed, n.VarsUsed = out.MacrosUsed, out.VarsUsed
-	if n.Config.Materialized == "incremental" && r.calledIsIncr {
-		ri := &nodeResolver{c: c, node: n, deps: rn.deps, incremental: true, configAllowed: true}
-		if outIncr, d := c.env.Render(tmpl, ri); d != nil {
-			c.addDiag(d)
-		} else {
-			rn.incrementalSQL = outIncr.SQL
+	if n.Config.Materialized == "incremental" && out.CalledIsIncremental {
+		if out.Incremental == nil {
+			if tmpl == nil {
+				_, tmpl = c.parseTemplate(n)
+			}
+			if tmpl != nil {
+				_, out.Incremental = c.renderTemplate(n, true, tmpl)
+			}
 		}
+		if out.Incremental != nil {
+			rn.incrementalSQL = out.Incremental.SQL
+			for _, id := range out.Incremental.Deps {
+				rn.deps[id] = true
+			}
+		}
+	}
+	if key != "" && tmpl != nil && c.cacheable(out) {
+		c.readyCache().AddRender(key, out)
 	}
 	rn.preHook = c.renderHooks(n, "pre_hook", n.Config.PreHook, rn.deps)
 	rn.postHook = c.renderHooks(n, "post_hook", n.Config.PostHook, rn.deps)
@@ -74,6 +83,99 @@ func (c *compilation) renderModel(n *manifest.Node, f project.File) {
 	c.mu.Lock()
 	c.rendered[n.ID] = rn
 	c.mu.Unlock()
+}
+
+// parseTemplate parses a node's template, reporting its errors.
+func (c *compilation) parseTemplate(n *manifest.Node) (bool, *template.Template) {
+	tmpl, ds := c.env.Parse(n.Path, n.RawSQL)
+	for _, d := range ds {
+		c.addDiag(d)
+	}
+	return len(ds) == 0, tmpl
+}
+
+// renderTemplate renders a node's template (parsing it when tmpl is nil),
+// with is_incremental() answering incremental, and returns the template
+// and the render, or a nil render after reporting its errors.
+func (c *compilation) renderTemplate(n *manifest.Node, incremental bool, tmpl *template.Template) (*template.Template, *partialparse.Render) {
+	if tmpl == nil {
+		var ok bool
+		if ok, tmpl = c.parseTemplate(n); !ok {
+			return nil, nil
+		}
+	}
+	r := &nodeResolver{c: c, node: n, deps: map[string]bool{}, refs: map[string]string{}, incremental: incremental, configAllowed: true}
+	out, d := c.env.Render(tmpl, r)
+	if d != nil {
+		c.addDiag(d)
+		return tmpl, nil
+	}
+	return tmpl, &partialparse.Render{
+		SQL: out.SQL, Deps: sortedIDs(r.deps), CalledIsIncremental: r.calledIsIncr,
+		MacrosUsed: out.MacrosUsed, VarsUsed: out.VarsUsed, Settings: r.settings,
+		Refs: r.refs, EnvReads: out.EnvReads, Volatile: out.Volatile,
+	}
+}
+
+// cachedRender returns the render the partial-parse cache keeps under key
+// if what it read from outside its key is unchanged: its refs name the
+// same models, its sources are declared, its environment variables have
+// the same values. The render returned is a copy the caller may change.
+func (c *compilation) cachedRender(key string) (*partialparse.Render, *template.Template) {
+	if key == "" {
+		return nil, nil
+	}
+	cached, ok := c.readyCache().Render(key)
+	if !ok {
+		return nil, nil
+	}
+	renders := []*partialparse.Render{cached}
+	if cached.Incremental != nil {
+		renders = append(renders, cached.Incremental)
+	}
+	for _, r := range renders {
+		if !c.env.EnvUnchanged(r.EnvReads) {
+			return nil, nil
+		}
+		refIDs := map[string]bool{}
+		for name, id := range r.Refs {
+			if c.refNames[name] != id {
+				return nil, nil
+			}
+			refIDs[id] = true
+		}
+		for _, id := range r.Deps {
+			if _, isSource := c.sources[id]; !isSource && !refIDs[id] {
+				return nil, nil
+			}
+		}
+	}
+	out := *cached
+	return &out, nil
+}
+
+// cacheable reports whether a fresh render may be kept for the next
+// compile: it read nothing that differs per invocation, and its config()
+// settings are plain data.
+func (c *compilation) cacheable(r *partialparse.Render) bool {
+	if r.Volatile || r.Incremental != nil && r.Incremental.Volatile {
+		return false
+	}
+	for _, s := range r.Settings {
+		if !partialparse.Plain(s.Value) {
+			return false
+		}
+	}
+	return true
+}
+
+// setOf returns the set of ids.
+func setOf(ids []string) map[string]bool {
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out
 }
 
 // renderHooks renders a node's hooks, where secrets may be read. Refs in

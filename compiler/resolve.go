@@ -53,6 +53,9 @@ type nodeResolver struct {
 	node *manifest.Node
 	// refs and sources are the node IDs this render depends on.
 	deps map[string]bool
+	// refs, when not nil, records the model names ref() was called with
+	// and the node IDs they named.
+	refs map[string]string
 	// settings are the config() settings, in call order.
 	settings      []project.Setting
 	incremental   bool
@@ -75,6 +78,9 @@ func (r *nodeResolver) Ref(args []string) (any, error) {
 		return nil, fmt.Errorf("%s", msg)
 	}
 	r.deps[id] = true
+	if r.refs != nil {
+		r.refs[name] = id
+	}
 	return relationValue{id}, nil
 }
 

@@ -142,7 +142,7 @@ func (r result) String() string {
 	if r.pass {
 		verdict = "PASS"
 	}
-	return fmt.Sprintf("%-28s %-44s %-28s %s", r.what, r.figures, r.target, verdict)
+	return fmt.Sprintf("%-34s %-44s %-28s %s", r.what, r.figures, r.target, verdict)
 }
 
 // seconds formats d as seconds with two decimals.

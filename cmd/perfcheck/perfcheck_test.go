@@ -132,8 +132,13 @@ func TestRunTiny(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 5 {
-		t.Fatalf("%d lines, want 5:\n%s", len(lines), out.String())
+	if len(lines) != 7 {
+		t.Fatalf("%d lines, want 7:\n%s", len(lines), out.String())
+	}
+	for i, kind := range []string{"from scratch", "one model edited", "unchanged"} {
+		if !strings.HasPrefix(lines[i], "compile 20, "+kind+" ") {
+			t.Errorf("line %d is %q, want the compile %s", i+1, lines[i], kind)
+		}
 	}
 	for _, l := range lines {
 		if !strings.HasSuffix(l, "PASS") && !strings.HasSuffix(l, "FAIL") {

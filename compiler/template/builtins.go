@@ -25,8 +25,12 @@ type renderState struct {
 	resolver   Resolver
 	macrosUsed map[string]bool
 	varsUsed   map[string]bool
-	located    *diag.Diagnostic
-	depth      int
+	envReads   []EnvRead
+	// volatile is set when a macro that reads invocation_id or
+	// run_started_at was called.
+	volatile bool
+	located  *diag.Diagnostic
+	depth    int
 }
 
 // maxMacroDepth bounds macro recursion.
@@ -175,7 +179,9 @@ func (s *renderState) envVar(args ...*pongo2.Value) (*pongo2.Value, error) {
 	if strings.HasPrefix(name, SecretPrefix) && !s.resolver.AllowSecrets() {
 		return nil, fmt.Errorf("env_var(%q): %s* variables hold secrets and may be used only in targets and hooks, not in model SQL", name, SecretPrefix)
 	}
-	if v, ok := s.env.getenv(name); ok {
+	v, ok := s.env.getenv(name)
+	s.envReads = append(s.envReads, EnvRead{Name: name, Value: v, Set: ok})
+	if ok {
 		return pongo2.AsValue(v), nil
 	}
 	if len(pos) == 2 {

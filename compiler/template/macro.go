@@ -17,6 +17,7 @@ import (
 func (s *renderState) macroFunc(m *macro) func(args ...*pongo2.Value) (*pongo2.Value, error) {
 	return func(args ...*pongo2.Value) (*pongo2.Value, error) {
 		s.macrosUsed[m.Name] = true
+		s.volatile = s.volatile || m.volatile
 		key, cacheable := "", false
 		if m.pure {
 			if key, cacheable = cacheKey(m.Name, args); cacheable {

@@ -65,6 +65,8 @@ type macro struct {
 	jinja.Macro
 	file string
 	tpl  *pongo2.Template
+	// volatile is set when the body reads invocation_id or run_started_at.
+	volatile bool
 	// pure is set when the body depends on its arguments alone; its
 	// renderings are then cached by argument list.
 	pure  bool
@@ -76,6 +78,25 @@ type Template struct {
 	file   string
 	tpl    *pongo2.Template
 	macros map[string]*macro
+	// volatile is set when the template reads invocation_id or
+	// run_started_at.
+	volatile bool
+}
+
+// volatileNames are the names whose values differ from one invocation to
+// the next.
+var volatileNames = []string{`"invocation_id"`, `"run_started_at"`}
+
+// readsVolatile reports whether translated source names a volatile name:
+// the translation reads every name through __.var("name") or calls it
+// through __.fn("name", ...), so the quoted name is in its text.
+func readsVolatile(translated string) bool {
+	for _, name := range volatileNames {
+		if strings.Contains(translated, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // EnvOptions are what every render of a compile shares.
@@ -148,7 +169,7 @@ func (e *Env) parseMacro(file string, m jinja.Macro) (*macro, *diag.Diagnostic) 
 	for i, p := range m.Params {
 		params[i] = p.Name
 	}
-	return &macro{Macro: m, file: file, tpl: tpl, pure: isPure(m.Body, params)}, nil
+	return &macro{Macro: m, file: file, tpl: tpl, pure: isPure(m.Body, params), volatile: readsVolatile(m.Body)}, nil
 }
 
 // fromString parses pongo2 source with a template set no other goroutine
@@ -171,7 +192,7 @@ func (e *Env) Parse(file, src string) (*Template, diag.List) {
 	if addJinjaErrors(&ds, file, errs) {
 		return nil, ds
 	}
-	t := &Template{file: file}
+	t := &Template{file: file, volatile: readsVolatile(rest)}
 	for _, m := range macros {
 		parsed, d := e.parseMacro(file, m)
 		if d != nil {
@@ -217,6 +238,29 @@ type Output struct {
 	// read during the render.
 	MacrosUsed []string
 	VarsUsed   []string
+	// EnvReads are the environment variables env_var() read, in order.
+	EnvReads []EnvRead
+	// Volatile is set when the render read invocation_id or
+	// run_started_at, which differ in every invocation.
+	Volatile bool
+}
+
+// EnvRead is one environment variable a render read.
+type EnvRead struct {
+	Name, Value string
+	// Set reports whether the variable was set.
+	Set bool
+}
+
+// EnvUnchanged reports whether every variable in reads has the value it
+// had then.
+func (e *Env) EnvUnchanged(reads []EnvRead) bool {
+	for _, r := range reads {
+		if v, ok := e.getenv(r.Name); v != r.Value || ok != r.Set {
+			return false
+		}
+	}
+	return true
 }
 
 // Render executes a parsed template with a node's resolver. An error is a
@@ -235,7 +279,8 @@ func (e *Env) Render(t *Template, r Resolver) (Output, *diag.Diagnostic) {
 		}
 		return Output{}, pongoDiagnostic(t.file, err)
 	}
-	return Output{SQL: out, MacrosUsed: sortedKeys(s.macrosUsed), VarsUsed: sortedKeys(s.varsUsed)}, nil
+	return Output{SQL: out, MacrosUsed: sortedKeys(s.macrosUsed), VarsUsed: sortedKeys(s.varsUsed),
+		EnvReads: s.envReads, Volatile: t.volatile || s.volatile}, nil
 }
 
 // RenderString renders a one-off template text (a hook) as if it stood in

@@ -135,6 +135,7 @@ func newApp(stdout, stderr io.Writer) *ucli.App {
 			&ucli.IntFlag{Name: "threads", Usage: "how many nodes to run at once (default: the target's threads)"},
 			&ucli.StringFlag{Name: "log-format", Value: "text", Usage: "text or json"},
 			&ucli.BoolFlag{Name: "no-color", Usage: "plain output without colours"},
+			&ucli.BoolFlag{Name: "no-partial-parse", Usage: "render, check and analyse every model afresh instead of reusing what the last compile kept in target/partial_parse.gob"},
 			&ucli.StringFlag{Name: "profiles-dir", Usage: "where a dbt project's profiles.yml is (default: $DBT_PROFILES_DIR, the project directory, ~/.dbt)"},
 			&ucli.StringFlag{Name: "indirect-selection", EnvVars: []string{"DBT_INDIRECT_SELECTION"}, Value: string(selector.IndirectEager),
 				Usage: "which tests come in with the selected nodes: eager (any of their nodes selected), cautious (all), buildable (all selected or upstream) or empty (none)"},

@@ -73,11 +73,12 @@ func newSession(c *ucli.Context) (*session, error) {
 		return selected
 	}
 	opts := compiler.Options{
-		ProjectDir:  c.String("project-dir"),
-		Target:      c.String("target"),
-		Vars:        c.String("vars"),
-		Threads:     c.Int("threads"),
-		ProfilesDir: profilesDir(c),
+		ProjectDir:     c.String("project-dir"),
+		Target:         c.String("target"),
+		Vars:           c.String("vars"),
+		Threads:        c.Int("threads"),
+		ProfilesDir:    profilesDir(c),
+		NoPartialParse: c.Bool("no-partial-parse"),
 	}
 	if c.Bool("defer") {
 		opts.Defer = &compiler.Defer{State: state, Select: selectNodes}
