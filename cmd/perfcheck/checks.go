@@ -76,10 +76,13 @@ func (c *checker) compile() ([]result, error) {
 	for _, kind := range []struct {
 		what   string
 		before func() error
+		// reference: a compile with nothing to reuse, which target 1
+		// does not cover (see README, Performance).
+		reference bool
 	}{
-		{"from scratch", fromScratch},
-		{"one model edited", editOne},
-		{"unchanged", nil},
+		{"from scratch", fromScratch, true},
+		{"one model edited", editOne, false},
+		{"unchanged", nil, false},
 	} {
 		if kind.before == nil {
 			if _, err := compile(); err != nil { // settles the edits
@@ -95,12 +98,16 @@ func (c *checker) compile() ([]result, error) {
 		if peak > 0 {
 			peakText = fmt.Sprintf("peak %d MiB", peak>>20)
 		}
-		results = append(results, result{
+		r := result{
 			what:    fmt.Sprintf("compile %d, %s", c.cfg.models, kind.what),
 			figures: fmt.Sprintf("%s   cpu %s   %s", seconds(wall), seconds(medianCPU(samples)), peakText),
 			target:  "target ≤ 2.0 s, ≤ 1 GiB",
 			pass:    wall <= compileTarget && peak <= compileRSS,
-		})
+		}
+		if kind.reference {
+			r.target, r.pass, r.reference = "no time target; ≤ 1 GiB", peak <= compileRSS, true
+		}
+		results = append(results, r)
 	}
 	if c.cfg.cpuprofile != "" {
 		note, err := c.profileCompile(dir)

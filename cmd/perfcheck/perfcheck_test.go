@@ -114,6 +114,14 @@ func TestResultString(t *testing.T) {
 	if s := r.String(); !strings.HasSuffix(s, " FAIL") {
 		t.Errorf("failing result prints %q", s)
 	}
+	r.reference = true
+	if s := r.String(); !strings.HasSuffix(s, " FAIL") {
+		t.Errorf("a reference figure over its memory limit prints %q", s)
+	}
+	r.pass = true
+	if s := r.String(); !strings.HasSuffix(s, " INFO") {
+		t.Errorf("a reference figure prints %q", s)
+	}
 }
 
 // TestRunTiny runs every check with tiny sizes. It builds martlet, which
@@ -140,8 +148,11 @@ func TestRunTiny(t *testing.T) {
 			t.Errorf("line %d is %q, want the compile %s", i+1, lines[i], kind)
 		}
 	}
+	if !strings.HasSuffix(lines[0], "INFO") {
+		t.Errorf("the compile from scratch is a reference figure: %q", lines[0])
+	}
 	for _, l := range lines {
-		if !strings.HasSuffix(l, "PASS") && !strings.HasSuffix(l, "FAIL") {
+		if !strings.HasSuffix(l, "PASS") && !strings.HasSuffix(l, "FAIL") && !strings.HasSuffix(l, "INFO") {
 			t.Errorf("line without a verdict: %q", l)
 		}
 	}
