@@ -13,20 +13,6 @@ import (
 	"martlet/compiler/partialparse"
 )
 
-// compileAndSave compiles the project in dir and saves its analysis cache,
-// as a command that writes the artifacts does.
-func compileAndSave(t *testing.T, dir string) *manifest.Manifest {
-	t.Helper()
-	res, err := Compile(Options{ProjectDir: dir})
-	if err != nil {
-		t.Fatalf("compile: %v", err)
-	}
-	if err := res.compilation.saveCache(); err != nil {
-		t.Fatal(err)
-	}
-	return res.Manifest
-}
-
 func columnList(n *manifest.Node) string {
 	var names []string
 	for _, c := range n.Columns {
@@ -38,33 +24,33 @@ func columnList(n *manifest.Node) string {
 // A model whose SQL is unchanged keeps its cached lineage only while its
 // upstream columns are unchanged: b selects * from a, so adding a column
 // to a adds it to b on the next compile.
-func TestAnalysisCacheFollowsUpstreamColumns(t *testing.T) {
+func TestPartialParseFollowsUpstreamColumns(t *testing.T) {
 	dir := writeProject(t, map[string]string{
 		"martlet.yml":  "name: p\n",
 		"models/a.sql": "select 1 as x",
 		"models/b.sql": "select * from {{ ref('a') }}",
 	})
-	m := compileAndSave(t, dir)
+	m := compileWith(t, Options{ProjectDir: dir})
 	if got := columnList(node(t, m, "model.p.b")); got != "x" {
 		t.Fatalf("first compile: b has columns %q, want x", got)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "target", partialparse.FileName)); err != nil {
 		t.Fatalf("no cache file after the first compile: %v", err)
 	}
-	if got := columnList(node(t, compileAndSave(t, dir), "model.p.b")); got != "x" {
+	if got := columnList(node(t, compileWith(t, Options{ProjectDir: dir}), "model.p.b")); got != "x" {
 		t.Errorf("second compile from the cache: b has columns %q, want x", got)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "models", "a.sql"), []byte("select 1 as x, 2 as y"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got := columnList(node(t, compileAndSave(t, dir), "model.p.b")); got != "x,y" {
+	if got := columnList(node(t, compileWith(t, Options{ProjectDir: dir}), "model.p.b")); got != "x,y" {
 		t.Errorf("after a gained a column: b has columns %q, want x,y", got)
 	}
 }
 
 // A syntax error is found again on every compile: only passed checks are
 // cached.
-func TestAnalysisCacheKeepsReportingSyntaxErrors(t *testing.T) {
+func TestPartialParseKeepsReportingSyntaxErrors(t *testing.T) {
 	dir := writeProject(t, map[string]string{
 		"martlet.yml":  "name: p\n",
 		"models/a.sql": "select 1 as x",
@@ -108,7 +94,7 @@ func compileWith(t *testing.T, opts Options) *manifest.Manifest {
 }
 
 // A compile from the cache gives the manifest a fresh compile gives.
-func TestRenderCacheGivesTheSameManifest(t *testing.T) {
+func TestPartialParseGivesTheSameManifest(t *testing.T) {
 	dir := renderProject(t)
 	inv := template.NewInvocation()
 	first := compileWith(t, Options{ProjectDir: dir, Invocation: inv})
@@ -131,7 +117,7 @@ func TestRenderCacheGivesTheSameManifest(t *testing.T) {
 // What a render reads from outside its file invalidates it: macros, vars,
 // environment variables, the models its refs name, the sources it reads,
 // and invocation_id, which is never cached.
-func TestRenderCacheNoticesChanges(t *testing.T) {
+func TestPartialParseNoticesChanges(t *testing.T) {
 	dir := renderProject(t)
 	compiled := func(opts Options, id string) string {
 		t.Helper()
@@ -182,7 +168,7 @@ func TestRenderCacheNoticesChanges(t *testing.T) {
 // A model first built as a table that calls is_incremental() gets its
 // incremental render when it becomes incremental, though its file did not
 // change.
-func TestRenderCacheRendersIncrementalWhenNeeded(t *testing.T) {
+func TestPartialParseRendersIncrementalWhenNeeded(t *testing.T) {
 	dir := writeProject(t, map[string]string{
 		"martlet.yml":  "name: p\n",
 		"models/a.sql": "select 1 as n{% if is_incremental() %} where n > 0{% endif %}",
