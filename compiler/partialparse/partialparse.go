@@ -15,12 +15,12 @@
 package partialparse
 
 import (
-	"bufio"
+	"bytes"
+	"encoding/binary"
 	"crypto/sha256"
 	"encoding/gob"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,7 +36,7 @@ import (
 const FileName = "partial_parse.gob"
 
 // formatVersion changes when the file's layout does.
-const formatVersion = 1
+const formatVersion = 2
 
 // key identifies an entry: a hash of its kind and of what it is a
 // function of.
@@ -142,16 +142,11 @@ func RenderKey(env, id, path, source string) string {
 func (c *Cache) Render(k string) (*Render, bool) {
 	var kk key
 	copy(kk[:], k)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.used[kk]
-	if !ok {
-		e, ok = c.old[kk]
-	}
+	e, ok := c.find(kk)
 	if !ok || e.Render == nil {
 		return nil, false
 	}
-	c.used[kk] = e
+	c.use(kk, e)
 	return e.Render, true
 }
 
@@ -168,82 +163,152 @@ type record struct {
 	Entry entry
 }
 
-// header starts the file.
+// fileMagic starts a cache file; a header follows, gob-encoded, its
+// length before it as a uvarint, and then the shards, each a gob stream
+// of its records.
+const fileMagic = "martlet partial parse\n"
+
+// header describes the file.
 type header struct {
 	Version int
 	Stamp   string
-	Entries int
+	// Sizes are the shards' lengths in bytes, Entries their record counts.
+	Sizes   [shards]int
+	Entries [shards]int
+}
+
+// shards is how many parts the entries are kept in, by the first byte of
+// their keys: the parts are decoded in parallel, and a compile that
+// changed a few entries encodes only their parts again.
+const shards = 16
+
+// shard is one part of a cache.
+type shard struct {
+	mu   sync.Mutex
+	old  map[key]entry
+	used map[key]entry
+	// added is set when an entry was added: the shard then needs
+	// encoding, as it does when it held entries this compile did not use.
+	added bool
+	// raw is the shard as the file held it, written back when unchanged.
+	raw []byte
 }
 
 // Cache holds the entries loaded from a file and records those a compile
 // uses. It is safe for concurrent use. The zero value is not usable: see
 // Load and New.
 type Cache struct {
-	stamp string
-	mu    sync.Mutex
-	old   map[key]entry
-	used  map[key]entry
-	// added is set when an entry was added: the file then needs writing,
-	// as it does when the loaded file had entries this compile did not use.
-	added bool
+	stamp  string
+	shards [shards]shard
 }
 
 // New returns an empty cache for the running build of martlet.
 func New() *Cache {
-	return &Cache{stamp: buildStamp(), old: map[key]entry{}, used: map[key]entry{}}
+	c := &Cache{stamp: buildStamp()}
+	for i := range c.shards {
+		c.shards[i].old, c.shards[i].used = map[key]entry{}, map[key]entry{}
+	}
+	return c
+}
+
+func (c *Cache) shardOf(k key) *shard { return &c.shards[int(k[0])%shards] }
+
+// find returns the entry under k.
+func (c *Cache) find(k key) (entry, bool) {
+	s := c.shardOf(k)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.used[k]
+	if !ok {
+		e, ok = s.old[k]
+	}
+	return e, ok
+}
+
+// use records that this compile uses e, found under k.
+func (c *Cache) use(k key, e entry) {
+	s := c.shardOf(k)
+	s.mu.Lock()
+	s.used[k] = e
+	s.mu.Unlock()
+}
+
+// put keeps a new entry.
+func (c *Cache) put(k key, e entry) {
+	s := c.shardOf(k)
+	s.mu.Lock()
+	s.added = true
+	s.used[k] = e
+	s.mu.Unlock()
 }
 
 // Load reads the cache file at path. A missing, unreadable or foreign
-// file (another martlet build, another format) gives an empty cache: the
-// cache only ever saves work.
+// file (another martlet build, another format) gives an empty cache, as
+// does a damaged shard for its part: the cache only ever saves work.
 func Load(path string) *Cache {
 	c := New()
 	if c.stamp == "" {
 		return c
 	}
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return c
 	}
-	defer f.Close()
-	if old, ok := decode(bufio.NewReaderSize(f, 1<<16), c.stamp); ok {
-		c.old = old
-	}
+	c.decode(data)
 	return c
 }
 
-// decode reads a cache file's entries, if the file is whole and was
-// written by the build of martlet with stamp.
-func decode(r io.Reader, stamp string) (map[key]entry, bool) {
-	dec := gob.NewDecoder(r)
+// decode fills the cache from a file's content, if the file is whole and
+// was written by this build of martlet.
+func (c *Cache) decode(data []byte) {
+	rest, ok := bytes.CutPrefix(data, []byte(fileMagic))
+	if !ok {
+		return
+	}
+	n, k := binary.Uvarint(rest)
+	if k <= 0 || n > uint64(len(rest)-k) {
+		return
+	}
 	var h header
-	if dec.Decode(&h) != nil || h.Version != formatVersion || h.Stamp != stamp {
-		return nil, false
+	if gob.NewDecoder(bytes.NewReader(rest[k:k+int(n)])).Decode(&h) != nil || h.Version != formatVersion || h.Stamp != c.stamp {
+		return
 	}
-	var recs []record
-	if dec.Decode(&recs) != nil || len(recs) != h.Entries {
-		return nil, false
+	rest = rest[k+int(n):]
+	parts := make([][]byte, shards)
+	for i, size := range h.Sizes {
+		if size < 0 || size > len(rest) {
+			return
+		}
+		parts[i], rest = rest[:size], rest[size:]
 	}
-	old := make(map[key]entry, len(recs))
-	for _, r := range recs {
-		old[r.Key] = r.Entry
+	var wg sync.WaitGroup
+	for i := range c.shards {
+		wg.Go(func() {
+			var recs []record
+			if gob.NewDecoder(bytes.NewReader(parts[i])).Decode(&recs) != nil || len(recs) != h.Entries[i] {
+				return
+			}
+			s := &c.shards[i]
+			s.old = make(map[key]entry, len(recs))
+			for _, r := range recs {
+				if int(r.Key[0])%shards == i {
+					s.old[r.Key] = r.Entry
+				}
+			}
+			s.raw = parts[i]
+		})
 	}
-	return old, true
+	wg.Wait()
 }
 
 // Checked reports whether sql passed the syntax check of dialect before.
 func (c *Cache) Checked(dialect sqlcheck.Dialect, sql string) bool {
 	k := keyOf("check", string(dialect), sql)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.used[k]; ok {
-		return true
+	e, ok := c.find(k)
+	if ok {
+		c.use(k, e)
 	}
-	if e, ok := c.old[k]; ok {
-		c.used[k] = e
-		return true
-	}
-	return false
+	return ok
 }
 
 // AddChecked records that sql passed the syntax check of dialect.
@@ -255,18 +320,11 @@ func (c *Cache) AddChecked(dialect sqlcheck.Dialect, sql string) {
 // catalog gives every answer it gave then.
 func (c *Cache) Lineage(dialect sqlcheck.Dialect, sql string, cat lineage.Catalog) (lineage.Result, bool) {
 	k := keyOf("lineage", string(dialect), sql)
-	c.mu.Lock()
-	e, ok := c.used[k]
-	if !ok {
-		e, ok = c.old[k]
-	}
-	c.mu.Unlock()
+	e, ok := c.find(k)
 	if !ok || e.Lineage == nil || !e.holds(cat) {
 		return lineage.Result{}, false
 	}
-	c.mu.Lock()
-	c.used[k] = e
-	c.mu.Unlock()
+	c.use(k, e)
 	return *e.Lineage, true
 }
 
@@ -275,14 +333,6 @@ func (c *Cache) Lineage(dialect sqlcheck.Dialect, sql string, cat lineage.Catalo
 func (c *Cache) AddLineage(dialect sqlcheck.Dialect, sql string, res lineage.Result, rec *Recorder) {
 	rels, cols := rec.answers()
 	c.put(keyOf("lineage", string(dialect), sql), entry{Lineage: &res, Relations: rels, Columns: cols})
-}
-
-// put keeps a new entry.
-func (c *Cache) put(k key, e entry) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.added = true
-	c.used[k] = e
 }
 
 // holds reports whether cat answers as the entry recorded.
@@ -303,14 +353,12 @@ func (e entry) holds(cat lineage.Catalog) bool {
 // Save writes the entries this compile used to path, replacing the file
 // through a rename; it writes nothing when they are the loaded file's.
 func (c *Cache) Save(path string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.stamp == "" || !c.added && len(c.used) == len(c.old) {
+	if c.stamp == "" {
 		return nil
 	}
-	recs := make([]record, 0, len(c.used))
-	for k, e := range c.used {
-		recs = append(recs, record{Key: k, Entry: e})
+	data, changed, err := c.encode()
+	if err != nil || !changed {
+		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
@@ -319,14 +367,8 @@ func (c *Cache) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(tmp, 1<<16)
-	enc := gob.NewEncoder(w)
-	err = errors.Join(
-		enc.Encode(header{Version: formatVersion, Stamp: c.stamp, Entries: len(recs)}),
-		enc.Encode(recs),
-		w.Flush(),
-		tmp.Close(),
-	)
+	_, err = tmp.Write(data)
+	err = errors.Join(err, tmp.Close())
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)
 	}
@@ -335,6 +377,63 @@ func (c *Cache) Save(path string) error {
 		return fmt.Errorf("partial parse cache: %w", err)
 	}
 	return nil
+}
+
+// encode returns the file content for the entries this compile used, and
+// whether it differs from the file loaded. Shards whose entries are those
+// loaded are written back as they were read; the others are encoded
+// again, in parallel.
+func (c *Cache) encode() ([]byte, bool, error) {
+	var parts [shards][]byte
+	h := header{Version: formatVersion, Stamp: c.stamp}
+	changed := false
+	var wg sync.WaitGroup
+	errs := make([]error, shards)
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		h.Entries[i] = len(s.used)
+		if !s.added && len(s.used) == len(s.old) && s.raw != nil {
+			parts[i] = s.raw
+			s.mu.Unlock()
+			continue
+		}
+		changed = true
+		recs := make([]record, 0, len(s.used))
+		for k, e := range s.used {
+			recs = append(recs, record{Key: k, Entry: e})
+		}
+		s.mu.Unlock()
+		wg.Go(func() {
+			var b bytes.Buffer
+			errs[i] = gob.NewEncoder(&b).Encode(recs)
+			parts[i] = b.Bytes()
+		})
+	}
+	wg.Wait()
+	if !changed {
+		return nil, false, nil
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, false, fmt.Errorf("partial parse cache: %w", err)
+	}
+	size := 0
+	for i, p := range parts {
+		h.Sizes[i] = len(p)
+		size += len(p)
+	}
+	var head bytes.Buffer
+	if err := gob.NewEncoder(&head).Encode(h); err != nil {
+		return nil, false, fmt.Errorf("partial parse cache: %w", err)
+	}
+	out := make([]byte, 0, len(fileMagic)+binary.MaxVarintLen64+head.Len()+size)
+	out = append(out, fileMagic...)
+	out = binary.AppendUvarint(out, uint64(head.Len()))
+	out = append(out, head.Bytes()...)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out, true, nil
 }
 
 // buildStamp identifies the running martlet binary by its path, size and

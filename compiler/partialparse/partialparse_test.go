@@ -1,7 +1,8 @@
 package partialparse
 
 import (
-	"encoding/gob"
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -159,21 +160,83 @@ func TestForeignOrBrokenFilesAreIgnored(t *testing.T) {
 	}
 
 	foreign := filepath.Join(dir, "foreign")
-	f, err := os.Create(foreign)
+	other := New()
+	other.stamp = "another build"
+	other.AddChecked(duck, "select 1")
+	if err := other.Save(foreign); err != nil {
+		t.Fatal(err)
+	}
+	if Load(foreign).Checked(duck, "select 1") {
+		t.Error("the cache of another martlet build was used")
+	}
+}
+
+// sqlsInShards returns n SQL texts whose check keys fall in n different
+// shards.
+func sqlsInShards(n int) []string {
+	seen := map[int]bool{}
+	var out []string
+	for i := 0; len(out) < n; i++ {
+		sql := fmt.Sprintf("select %d", i)
+		if k := keyOf("check", string(duck), sql); !seen[int(k[0])%shards] {
+			seen[int(k[0])%shards] = true
+			out = append(out, sql)
+		}
+	}
+	return out
+}
+
+// A damaged shard loses its own entries only; a save after one change
+// writes the unchanged shards back as they were.
+func TestShards(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	sqls := sqlsInShards(3)
+	c := New()
+	for _, sql := range sqls {
+		c.AddChecked(duck, sql)
+	}
+	if err := c.Save(path); err != nil {
+		t.Fatal(err)
+	}
+
+	c = Load(path)
+	for _, sql := range sqls[:2] {
+		c.Checked(duck, sql)
+	}
+	c.Checked(duck, sqls[2])
+	c.AddChecked(duck, "select 'new'")
+	if err := c.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	c = Load(path)
+	for _, sql := range append(sqls, "select 'new'") {
+		if !c.Checked(duck, sql) {
+			t.Errorf("%q is lost after a save that added one entry", sql)
+		}
+	}
+
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	enc := gob.NewEncoder(f)
-	k := keyOf("check", string(duck), "select 1")
-	if err := enc.Encode(header{Version: formatVersion, Stamp: "another build", Entries: 1}); err != nil {
-		t.Fatal(err)
+	k := keyOf("check", string(duck), sqls[0])
+	damaged := New()
+	damaged.decode(data)
+	raw := damaged.shardOf(k).raw
+	i := bytes.Index(data, raw)
+	if raw == nil || i < 0 {
+		t.Fatal("the shard of the first entry is not in the file")
 	}
-	if err := enc.Encode([]record{{Key: k}}); err != nil {
-		t.Fatal(err)
+	for j := i; j < i+len(raw); j++ {
+		data[j] ^= 0x5a
 	}
-	f.Close()
-	if Load(foreign).Checked(duck, "select 1") {
-		t.Error("the cache of another martlet build was used")
+	damaged = New()
+	damaged.decode(data)
+	if damaged.Checked(duck, sqls[0]) {
+		t.Error("an entry of the damaged shard survived")
+	}
+	if !damaged.Checked(duck, sqls[1]) || !damaged.Checked(duck, sqls[2]) {
+		t.Error("the entries of undamaged shards were lost with the damaged one")
 	}
 }
 
