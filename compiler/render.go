@@ -35,7 +35,8 @@ func (c *compilation) renderModel(n *manifest.Node, f project.File) {
 	if c.renderEnvKey != "" && n.Kind == manifest.Model {
 		key = partialparse.RenderKey(c.renderEnvKey, n.ID, n.Path, n.RawSQL)
 	}
-	out, tmpl := c.cachedRender(key)
+	var tmpl *template.Template
+	out := c.cachedRender(key)
 	if out == nil {
 		if tmpl, out = c.renderTemplate(n, false, nil); out == nil {
 			return
@@ -96,7 +97,8 @@ func (c *compilation) parseTemplate(n *manifest.Node) (bool, *template.Template)
 
 // renderTemplate renders a node's template (parsing it when tmpl is nil),
 // with is_incremental() answering incremental, and returns the template
-// and the render, or a nil render after reporting its errors.
+// (nil if it does not parse) and the render, or a nil render after
+// reporting its errors.
 func (c *compilation) renderTemplate(n *manifest.Node, incremental bool, tmpl *template.Template) (*template.Template, *partialparse.Render) {
 	if tmpl == nil {
 		var ok bool
@@ -121,13 +123,13 @@ func (c *compilation) renderTemplate(n *manifest.Node, incremental bool, tmpl *t
 // if what it read from outside its key is unchanged: its refs name the
 // same models, its sources are declared, its environment variables have
 // the same values. The render returned is a copy the caller may change.
-func (c *compilation) cachedRender(key string) (*partialparse.Render, *template.Template) {
+func (c *compilation) cachedRender(key string) *partialparse.Render {
 	if key == "" {
-		return nil, nil
+		return nil
 	}
 	cached, ok := c.readyCache().Render(key)
 	if !ok {
-		return nil, nil
+		return nil
 	}
 	renders := []*partialparse.Render{cached}
 	if cached.Incremental != nil {
@@ -135,23 +137,23 @@ func (c *compilation) cachedRender(key string) (*partialparse.Render, *template.
 	}
 	for _, r := range renders {
 		if !c.env.EnvUnchanged(r.EnvReads) {
-			return nil, nil
+			return nil
 		}
 		refIDs := map[string]bool{}
 		for name, id := range r.Refs {
 			if c.refNames[name] != id {
-				return nil, nil
+				return nil
 			}
 			refIDs[id] = true
 		}
 		for _, id := range r.Deps {
 			if _, isSource := c.sources[id]; !isSource && !refIDs[id] {
-				return nil, nil
+				return nil
 			}
 		}
 	}
 	out := *cached
-	return &out, nil
+	return &out
 }
 
 // cacheable reports whether a fresh render may be kept for the next
