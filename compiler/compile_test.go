@@ -404,3 +404,31 @@ func TestRefPosition(t *testing.T) {
 		}
 	}
 }
+
+// config.get and config.require read the node's configuration as the
+// project file, the properties file and the config() calls so far set it.
+func TestConfigGet(t *testing.T) {
+	m := mustCompile(t, map[string]string{
+		"martlet.yml": "name: p\nmodels:\n  +tags: [all]\n",
+		"models/p.yml": "version: 2\nmodels:\n  - name: a\n    config: {alias: a_alias}\n",
+		"models/a.sql": "{{ config(materialized='table', my_flag=true) }}" +
+			"select '{{ config.get('materialized') }}' as m, '{{ config.get('alias') }}' as al, " +
+			"'{{ config.get('tags') | join(',') }}' as t, '{{ config.get('my_flag') }}' as f, " +
+			"'{{ config.get('missing', 'dflt') }}' as d, '{{ config.get('missing') is none }}' as n",
+		"models/v.sql": "select '{{ config.get('materialized') }}' as m",
+	})
+	if got, want := node(t, m, "model.p.a").CompiledSQL, `select 'table' as m, 'a_alias' as al, 'all' as t, 'True' as f, 'dflt' as d, 'True' as n`; got != want {
+		t.Errorf("a compiled to\n%s\nwant\n%s", got, want)
+	}
+	if got, want := node(t, m, "model.p.v").CompiledSQL, `select 'view' as m`; got != want {
+		t.Errorf("v compiled to %s, want %s", got, want)
+	}
+
+	_, err := Compile(Options{ProjectDir: writeProject(t, map[string]string{
+		"martlet.yml":  "name: p\n",
+		"models/a.sql": "select 1\n{{ config.require('unique_key') }}",
+	})})
+	if err == nil || !strings.Contains(err.Error(), `models/a.sql:2:`) || !strings.Contains(err.Error(), `config.require("unique_key")`) {
+		t.Errorf("config.require of an unset key: want an error at models/a.sql:2, got %v", err)
+	}
+}

@@ -242,3 +242,22 @@ func TestPartialParseFollowsTargetPath(t *testing.T) {
 		t.Errorf("target/ was created though the project's target-path is out/ (%v)", err)
 	}
 }
+
+// A render that read its configuration (config.get) is rendered again:
+// the properties file, outside its key, may have changed.
+func TestPartialParseRereadsConfig(t *testing.T) {
+	dir := writeProject(t, map[string]string{
+		"martlet.yml":  "name: p\n",
+		"models/p.yml": "version: 2\nmodels:\n  - name: a\n    config: {alias: one}\n",
+		"models/a.sql": "select '{{ config.get('alias') }}' as al",
+	})
+	if got := node(t, compileWith(t, Options{ProjectDir: dir}), "model.p.a").CompiledSQL; got != "select 'one' as al" {
+		t.Fatalf("first compile: %s", got)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "models", "p.yml"), []byte("version: 2\nmodels:\n  - name: a\n    config: {alias: two}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := node(t, compileWith(t, Options{ProjectDir: dir}), "model.p.a").CompiledSQL; got != "select 'two' as al" {
+		t.Errorf("after the alias changed: %s", got)
+	}
+}

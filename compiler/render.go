@@ -35,19 +35,21 @@ func (c *compilation) renderModel(n *manifest.Node, f project.File) {
 	if c.renderEnvKey != "" && n.Kind == manifest.Model {
 		key = partialparse.RenderKey(c.renderEnvKey, n.ID, n.Path, n.RawSQL)
 	}
+	base := configBase{folder: c.project.Models.SettingsFor(f.Parts()), props: c.project.Props.Resources[n.Name]}
+	if n.Kind == manifest.Snapshot {
+		base.folder = c.project.Snapshots.SettingsFor(append(f.Parts()[:len(f.Parts())-1], n.Name))
+	}
 	var tmpl *template.Template
 	out := c.cachedRender(key)
 	if out == nil {
-		if tmpl, out = c.renderTemplate(n, false, nil); out == nil {
+		if tmpl, out = c.renderTemplate(n, base, false, nil); out == nil {
 			return
 		}
 	}
-	props := c.project.Props.Resources[n.Name]
+	n.Config = c.resolveConfig(base.folder, base.props, out.Settings)
 	if n.Kind == manifest.Snapshot {
-		n.Config = c.resolveConfig(c.project.Snapshots.SettingsFor(append(f.Parts()[:len(f.Parts())-1], n.Name)), props, out.Settings)
 		c.finishSnapshotConfig(n)
 	} else {
-		n.Config = c.resolveConfig(c.project.Models.SettingsFor(f.Parts()), props, out.Settings)
 		if n.Config.Materialized == "" {
 			n.Config.Materialized = "view"
 		}
@@ -64,7 +66,7 @@ func (c *compilation) renderModel(n *manifest.Node, f project.File) {
 				_, tmpl = c.parseTemplate(n)
 			}
 			if tmpl != nil {
-				_, out.Incremental = c.renderTemplate(n, true, tmpl)
+				_, out.Incremental = c.renderTemplate(n, base, true, tmpl)
 			}
 		}
 		if out.Incremental != nil {
@@ -80,7 +82,7 @@ func (c *compilation) renderModel(n *manifest.Node, f project.File) {
 	rn.preHook = c.renderHooks(n, "pre_hook", n.Config.PreHook, rn.deps)
 	rn.postHook = c.renderHooks(n, "post_hook", n.Config.PostHook, rn.deps)
 	n.DependsOn = sortedIDs(rn.deps)
-	applyColumnProps(n, props)
+	applyColumnProps(n, base.props)
 	c.mu.Lock()
 	c.rendered[n.ID] = rn
 	c.mu.Unlock()
@@ -95,18 +97,26 @@ func (c *compilation) parseTemplate(n *manifest.Node) (bool, *template.Template)
 	return len(ds) == 0, tmpl
 }
 
+// configBase is the configuration a node's render starts from: its
+// project-file settings and its properties.
+type configBase struct {
+	folder []project.Setting
+	props  *project.ResourceProps
+}
+
 // renderTemplate renders a node's template (parsing it when tmpl is nil),
 // with is_incremental() answering incremental, and returns the template
 // (nil if it does not parse) and the render, or a nil render after
 // reporting its errors.
-func (c *compilation) renderTemplate(n *manifest.Node, incremental bool, tmpl *template.Template) (*template.Template, *partialparse.Render) {
+func (c *compilation) renderTemplate(n *manifest.Node, base configBase, incremental bool, tmpl *template.Template) (*template.Template, *partialparse.Render) {
 	if tmpl == nil {
 		var ok bool
 		if ok, tmpl = c.parseTemplate(n); !ok {
 			return nil, nil
 		}
 	}
-	r := &nodeResolver{c: c, node: n, deps: map[string]bool{}, refs: map[string]string{}, incremental: incremental, configAllowed: true}
+	r := &nodeResolver{c: c, node: n, deps: map[string]bool{}, refs: map[string]string{}, incremental: incremental, configAllowed: true,
+		folder: base.folder, props: base.props}
 	out, d := c.env.Render(tmpl, r)
 	if d != nil {
 		c.addDiag(d)

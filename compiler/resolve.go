@@ -57,7 +57,11 @@ type nodeResolver struct {
 	// and the node IDs they named.
 	refs map[string]string
 	// settings are the config() settings, in call order.
-	settings      []project.Setting
+	settings []project.Setting
+	// folder and props are the configuration the project file and the
+	// properties file give the node, for config.get.
+	folder        []project.Setting
+	props         *project.ResourceProps
 	incremental   bool
 	calledIsIncr  bool
 	allowSecrets  bool
@@ -124,6 +128,34 @@ func (r *nodeResolver) IsIncremental() bool {
 }
 
 func (r *nodeResolver) AllowSecrets() bool { return r.allowSecrets }
+
+// ConfigGet returns a configuration value as the node's project and
+// properties configuration and its config() calls so far set it; a key
+// martlet does not know is the value it was last set to.
+func (r *nodeResolver) ConfigGet(key string) (any, bool) {
+	layers := [][]project.Setting{r.folder}
+	if r.props != nil {
+		layers = append(layers, r.props.Config)
+	}
+	layers = append(layers, r.settings)
+	cfg := project.NewConfig()
+	var last any
+	set := false
+	for _, layer := range layers {
+		for _, s := range layer {
+			if err := cfg.Apply(s.Key, s.Value); err != nil && s.Key == key {
+				last, set = s.Value, true
+			}
+		}
+	}
+	if cfg.Materialized == "" && r.node.Kind == manifest.Model {
+		cfg.Materialized = "view"
+	}
+	if v, ok := cfg.Get(key); ok {
+		return v, true
+	}
+	return last, set
+}
 
 // substitute replaces placeholders with relations (or ephemeral CTE names)
 // and returns the ephemeral nodes the SQL refers to.

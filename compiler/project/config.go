@@ -1,6 +1,7 @@
 package project
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -309,6 +310,25 @@ func (c *Config) Apply(key string, value any) error {
 		c.Other[key] = value
 	}
 	return nil
+}
+
+// Get returns the value of a configuration key as templates see it
+// (config.get): a key Config holds under its dbt name, as it encodes in
+// the manifest, or a key kept in Other. A key left empty is not set.
+func (c Config) Get(key string) (any, bool) {
+	if v, ok := c.Other[key]; ok {
+		return v, true
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, false
+	}
+	var fields map[string]any
+	if json.Unmarshal(b, &fields) != nil || key == "other" {
+		return nil, false
+	}
+	v, ok := fields[key]
+	return v, ok
 }
 
 // Clone returns a deep enough copy that applying settings to it leaves c

@@ -27,7 +27,7 @@ type renderState struct {
 	varsUsed   map[string]bool
 	envReads   []EnvRead
 	// volatile is set when a macro that reads invocation_id or
-	// run_started_at was called.
+	// run_started_at was called, or config.get or config.require.
 	volatile bool
 	located  *diag.Diagnostic
 	depth    int
@@ -195,6 +195,10 @@ func (s *renderState) envVar(args ...*pongo2.Value) (*pongo2.Value, error) {
 // implementation), and dbt.x(...), dbt_utils.x(...) to the project macro x.
 func (s *renderState) namespaced(dotted string, args []*pongo2.Value) (*pongo2.Value, error) {
 	_, name, _ := strings.Cut(dotted, ".")
+	switch dotted {
+	case "config.get", "config.require":
+		return s.configGet(dotted, args)
+	}
 	if dotted == "adapter.dispatch" {
 		pos, _ := jinja.SplitArgs(args)
 		if len(pos) == 0 || !pos[0].IsString() {
@@ -217,6 +221,30 @@ func (s *renderState) namespaced(dotted string, args []*pongo2.Value) (*pongo2.V
 		return nil, fmt.Errorf("%s: no macro %q in this project (namespaced calls resolve to project macros of the same name)", dotted, name)
 	}
 	return s.macroFunc(m)(args...)
+}
+
+// configGet answers config.get(key, default=None) and config.require(key)
+// with the node's configuration as it stands.
+func (s *renderState) configGet(dotted string, args []*pongo2.Value) (*pongo2.Value, error) {
+	pos, kw := jinja.SplitArgs(args)
+	if len(pos) < 1 || len(pos) > 2 || !pos[0].IsString() {
+		return nil, fmt.Errorf(`%s() takes a config key and optionally a default: %s("materialized")`, dotted, dotted)
+	}
+	s.volatile = true
+	key := pos[0].String()
+	if v, ok := s.resolver.ConfigGet(key); ok {
+		return pongo2.AsValue(v), nil
+	}
+	if dotted == "config.require" {
+		return nil, fmt.Errorf("config.require(%q): the model's configuration has no %s", key, key)
+	}
+	if len(pos) == 2 {
+		return pos[1], nil
+	}
+	if d, ok := kw["default"]; ok {
+		return d, nil
+	}
+	return pongo2.AsValue(jinja.None), nil
 }
 
 // dispatchMacro finds the implementation adapter.dispatch picks, as dbt

@@ -45,6 +45,10 @@ type Resolver interface {
 	// AllowSecrets reports whether env_var may read MARTLET_SECRET_*
 	// variables (hooks may, models may not).
 	AllowSecrets() bool
+	// ConfigGet returns the node's configuration value for key as it
+	// stands (project, properties file, the config() calls so far), for
+	// config.get and config.require.
+	ConfigGet(key string) (any, bool)
 }
 
 // Env is what every render shares: vars, the target, and the project's
@@ -240,8 +244,10 @@ type Output struct {
 	VarsUsed   []string
 	// EnvReads are the environment variables env_var() read, in order.
 	EnvReads []EnvRead
-	// Volatile is set when the render read invocation_id or
-	// run_started_at, which differ in every invocation.
+	// Volatile is set when the render read what its file and the reads
+	// above do not determine: invocation_id or run_started_at, which
+	// differ in every invocation, or the node's configuration
+	// (config.get), which the project and properties files set.
 	Volatile bool
 }
 

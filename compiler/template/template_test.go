@@ -32,6 +32,10 @@ func (f *fakeResolver) Config(m map[string]any) error {
 func (f *fakeResolver) This() any           { return `"main"."self"` }
 func (f *fakeResolver) IsIncremental() bool { return f.incremental }
 func (f *fakeResolver) AllowSecrets() bool  { return f.allowSecrets }
+func (f *fakeResolver) ConfigGet(key string) (any, bool) {
+	v, ok := f.config[key]
+	return v, ok
+}
 
 const macroFile = `{% macro cents(col, scale=2) %}round({{ col }} * 100, {{ scale }}){% endmacro %}
 {% macro pick(xs) %}{{ return(xs[1]) }}{% endmacro %}
