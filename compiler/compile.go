@@ -140,11 +140,14 @@ type renderedNode struct {
 // it has errors (with a nil Manifest if the project could not be built);
 // the error is the error diagnostics.
 func Compile(opts Options) (*Result, error) {
-	var early *partialparse.Loading
+	// The cache is read while the project loads, from where it is unless
+	// the project file says otherwise; properties files parsed before are
+	// taken from it.
+	early := partialparse.Loaded(cachePath(opts.ProjectDir, "target"), partialparse.New())
 	if !opts.NoPartialParse {
-		early = partialparse.LoadAsync(cachePath(opts.ProjectDir, "target"))
+		early = partialparse.LoadAsync(early.Path())
 	}
-	p, ds := project.Load(opts.ProjectDir, project.Options{Vars: opts.Vars, ProfilesDir: opts.ProfilesDir})
+	p, ds := project.Load(opts.ProjectDir, project.Options{Vars: opts.Vars, ProfilesDir: opts.ProfilesDir, Trees: early})
 	res := &Result{Project: p}
 	if p == nil {
 		return finish(res, ds)
@@ -175,7 +178,7 @@ func Compile(opts Options) (*Result, error) {
 	}
 	res.compilation = c
 	c.renderEnvKey = renderEnvironmentKey(p, target, c.targetDatabase, genericTestFiles(p))
-	c.cache = c.loadCache(early)
+	c.cache = c.loadCache(early, opts.NoPartialParse)
 	c.declareSources()
 	c.declareSeeds()
 	c.declareModels()
@@ -270,16 +273,16 @@ func renderEnvironmentKey(p *project.Project, target project.Target, database st
 }
 
 // loadCache returns the partial-parse cache of the project's target
-// directory: early, read before the project file said where that is, if
-// it guessed right; a new read otherwise; an empty cache when early is nil
-// (no partial parsing).
-func (c *compilation) loadCache(early *partialparse.Loading) *partialparse.Loading {
+// directory: early, read (or started empty, without partial parsing)
+// before the project file said where that is, if it guessed right; else
+// a new one.
+func (c *compilation) loadCache(early *partialparse.Loading, fresh bool) *partialparse.Loading {
 	path := cachePath(c.project.Root, c.project.Paths.Target)
 	switch {
-	case early == nil:
-		return partialparse.Loaded(path, partialparse.New())
 	case sameFile(early.Path(), path):
 		return early
+	case fresh:
+		return partialparse.Loaded(path, partialparse.New())
 	}
 	return partialparse.LoadAsync(path)
 }

@@ -409,7 +409,7 @@ func TestRefPosition(t *testing.T) {
 // project file, the properties file and the config() calls so far set it.
 func TestConfigGet(t *testing.T) {
 	m := mustCompile(t, map[string]string{
-		"martlet.yml": "name: p\nmodels:\n  +tags: [all]\n",
+		"martlet.yml":  "name: p\nmodels:\n  +tags: [all]\n",
 		"models/p.yml": "version: 2\nmodels:\n  - name: a\n    config: {alias: a_alias}\n",
 		"models/a.sql": "{{ config(materialized='table', my_flag=true) }}" +
 			"select '{{ config.get('materialized') }}' as m, '{{ config.get('alias') }}' as al, " +

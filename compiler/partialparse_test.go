@@ -261,3 +261,21 @@ func TestPartialParseRereadsConfig(t *testing.T) {
 		t.Errorf("after the alias changed: %s", got)
 	}
 }
+
+// A compile keeps the parsed trees of properties files, and the next
+// compile takes them from the cache.
+func TestPartialParseKeepsPropertiesTrees(t *testing.T) {
+	props := "version: 2\nmodels:\n  - name: a\n    description: the a model\n"
+	dir := writeProject(t, map[string]string{
+		"martlet.yml":  "name: p\n",
+		"models/p.yml": props,
+		"models/a.sql": "select 1 as n",
+	})
+	compileWith(t, Options{ProjectDir: dir})
+	if _, ok := partialparse.Load(filepath.Join(dir, "target", partialparse.FileName)).Tree([]byte(props)); !ok {
+		t.Fatal("the properties file's tree was not kept")
+	}
+	if got := node(t, compileWith(t, Options{ProjectDir: dir}), "model.p.a").Description; got != "the a model" {
+		t.Errorf("from the kept tree, a's description is %q", got)
+	}
+}

@@ -1,8 +1,9 @@
 // Package partialparse keeps the work of one compile for the next, as
-// dbt's partial parsing does: the render of a model whose file and
-// rendering environment (macros, vars, target) are unchanged, the result
-// of the syntax check of a compiled SQL text, and the column lineage of a
-// model whose compiled SQL and upstream columns are unchanged.
+// dbt's partial parsing does: the parsed tree of an unchanged properties
+// file, the render of a model whose file and rendering environment
+// (macros, vars, target) are unchanged, the result of the syntax check of
+// a compiled SQL text, and the column lineage of a model whose compiled
+// SQL and upstream columns are unchanged.
 //
 // Entries are keyed by content, so a stale entry is never found: a key is
 // a hash of everything the result is a function of, and an entry also
@@ -30,13 +31,14 @@ import (
 	"martlet/compiler/project"
 	"martlet/compiler/sqlcheck"
 	"martlet/compiler/template"
+	"martlet/compiler/yamltree"
 )
 
 // FileName is the cache file's name in the target directory.
 const FileName = "partial_parse.gob"
 
 // formatVersion changes when the file's layout does.
-const formatVersion = 2
+const formatVersion = 3
 
 // key identifies an entry: a hash of its kind and of what it is a
 // function of.
@@ -66,13 +68,15 @@ type ColumnsAnswer struct {
 	Columns []string
 }
 
-// entry is a passed check (Lineage and Render nil), a lineage result with
-// the catalog answers it was computed from, or a render.
+// entry is a passed check (the other fields nil), a lineage result with
+// the catalog answers it was computed from, a render, or the parsed tree
+// of a YAML file (yamltree's binary form).
 type entry struct {
 	Lineage   *lineage.Result
 	Relations []RelationAnswer
 	Columns   []ColumnsAnswer
 	Render    *Render
+	Tree      []byte
 }
 
 // Render is a model's render as the compiler keeps it.
@@ -155,6 +159,28 @@ func (c *Cache) AddRender(k string, r *Render) {
 	var kk key
 	copy(kk[:], k)
 	c.put(kk, entry{Render: r})
+}
+
+// Tree returns the parsed tree kept for a YAML file of this content.
+func (c *Cache) Tree(data []byte) (*yamltree.Node, bool) {
+	k := keyOf("yaml", string(data))
+	e, ok := c.find(k)
+	if !ok || e.Tree == nil {
+		return nil, false
+	}
+	n, err := yamltree.DecodeBinary(e.Tree)
+	if err != nil {
+		return nil, false
+	}
+	c.use(k, e)
+	return n, true
+}
+
+// KeepTree keeps the parsed tree of a YAML file of this content.
+func (c *Cache) KeepTree(data []byte, n *yamltree.Node) {
+	if form, ok := n.AppendBinary(nil); ok {
+		c.put(keyOf("yaml", string(data)), entry{Tree: form})
+	}
 }
 
 // record is an entry as the file stores it.
@@ -524,6 +550,13 @@ func Loaded(path string, c *Cache) *Loading {
 	close(l.done)
 	return l
 }
+
+// Tree waits for the cache and returns its tree for a YAML file of this
+// content (see Cache.Tree).
+func (l *Loading) Tree(data []byte) (*yamltree.Node, bool) { return l.Wait().Tree(data) }
+
+// KeepTree waits for the cache and keeps a YAML file's tree in it.
+func (l *Loading) KeepTree(data []byte, n *yamltree.Node) { l.Wait().KeepTree(data, n) }
 
 // Path returns the path of the file being read.
 func (l *Loading) Path() string { return l.path }

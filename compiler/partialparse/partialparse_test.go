@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
 
 	"martlet/compiler/lineage"
 	"martlet/compiler/sqlcheck"
+	"martlet/compiler/yamltree"
 )
 
 // catalog is a fixed lineage.Catalog.
@@ -254,5 +256,29 @@ func TestRecorderRecordsEachAnswerOnce(t *testing.T) {
 	}
 	if len(cols) != 1 || !slices.Equal(cols[0].Columns, []string{"x", "y"}) {
 		t.Errorf("column answers %+v", cols)
+	}
+}
+
+func TestTreeRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	data := []byte("models:\n  - name: a\n    config: {alias: b}\n")
+	n, d := yamltree.Parse("p.yml", data)
+	if d != nil {
+		t.Fatal(d)
+	}
+	c := Load(path)
+	if _, ok := c.Tree(data); ok {
+		t.Fatal("an empty cache has a tree")
+	}
+	c.KeepTree(data, n)
+	if err := c.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := Load(path).Tree(data)
+	if !ok || !reflect.DeepEqual(got, n) {
+		t.Errorf("kept tree %#v, want %#v", got, n)
+	}
+	if _, ok := Load(path).Tree(append(data, ' ')); ok {
+		t.Error("a file of other content found the tree")
 	}
 }

@@ -127,6 +127,18 @@ type Options struct {
 	// dbt_project.yml project; when empty, $DBT_PROFILES_DIR, the project
 	// directory and ~/.dbt are searched, as dbt does.
 	ProfilesDir string
+	// Trees, when set, keeps the parsed trees of properties files from
+	// one load to the next.
+	Trees ParsedTrees
+}
+
+// ParsedTrees keeps parsed YAML trees by file content (the compiler's
+// partial-parse cache).
+type ParsedTrees interface {
+	// Tree returns the tree kept for a file of this content.
+	Tree(data []byte) (*yamltree.Node, bool)
+	// KeepTree keeps the tree parsed from a file of this content.
+	KeepTree(data []byte, n *yamltree.Node)
 }
 
 // Load reads the project at dir. Diagnostics hold every problem found;
@@ -160,7 +172,7 @@ func Load(dir string, opts Options) (*Project, diag.List) {
 		p.applyCLIVars(opts.Vars, &ds)
 	}
 	p.discover(&ds)
-	p.Props = parseAllProperties(p.Files.Properties, p.readDocs(&ds), &ds)
+	p.Props = parseAllProperties(p.Files.Properties, p.readDocs(&ds), opts.Trees, &ds)
 	return p, ds
 }
 

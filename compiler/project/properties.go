@@ -79,7 +79,7 @@ type SourceTable struct {
 	Pos         Pos
 }
 
-func parseAllProperties(files []File, docs map[string]string, ds *diag.List) *Properties {
+func parseAllProperties(files []File, docs map[string]string, trees ParsedTrees, ds *diag.List) *Properties {
 	props := &Properties{Resources: map[string]*ResourceProps{}, Docs: docs}
 	// YAML parsing is most of the cost of loading a large project: parse
 	// the files in parallel, then read them in file order so that which
@@ -92,7 +92,16 @@ func parseAllProperties(files []File, docs map[string]string, ds *diag.List) *Pr
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
+			if trees != nil {
+				if n, ok := trees.Tree(f.Data); ok {
+					roots[i] = n
+					return
+				}
+			}
 			roots[i], errs[i] = yamltree.Parse(f.Path, f.Data)
+			if trees != nil && errs[i] == nil {
+				trees.KeepTree(f.Data, roots[i])
+			}
 		})
 	}
 	wg.Wait()
