@@ -58,6 +58,13 @@ func (d Datetime) Attr(name string) (any, error) {
 	return nil, fmt.Errorf("'datetime' object has no attribute %q (martlet's datetime has year, month, day, hour, minute, second, microsecond, strftime, isoformat and timestamp)", name)
 }
 
+// strftimeLayouts are the strftime directives Go's time layouts write.
+var strftimeLayouts = map[byte]string{
+	'Y': "2006", 'y': "06", 'm': "01", 'd': "02", 'H': "15", 'I': "03", 'p': "PM",
+	'M': "04", 'S': "05", 'a': "Mon", 'A': "Monday", 'b': "Jan", 'B': "January",
+	'z': "-0700", 'Z': "MST",
+}
+
 // strftime formats t with Python's strftime directives.
 func strftime(t time.Time, format string) (string, error) {
 	var b strings.Builder
@@ -71,41 +78,15 @@ func strftime(t time.Time, format string) (string, error) {
 			return "", fmt.Errorf("strftime format %q ends with a lone %%", format)
 		}
 		i++
+		if layout, ok := strftimeLayouts[format[i]]; ok {
+			b.WriteString(t.Format(layout))
+			continue
+		}
 		switch format[i] {
-		case 'Y':
-			fmt.Fprintf(&b, "%04d", t.Year())
-		case 'y':
-			fmt.Fprintf(&b, "%02d", t.Year()%100)
-		case 'm':
-			fmt.Fprintf(&b, "%02d", int(t.Month()))
-		case 'd':
-			fmt.Fprintf(&b, "%02d", t.Day())
-		case 'H':
-			fmt.Fprintf(&b, "%02d", t.Hour())
-		case 'I':
-			fmt.Fprintf(&b, "%02d", (t.Hour()+11)%12+1)
-		case 'p':
-			b.WriteString(t.Format("PM"))
-		case 'M':
-			fmt.Fprintf(&b, "%02d", t.Minute())
-		case 'S':
-			fmt.Fprintf(&b, "%02d", t.Second())
 		case 'f':
 			fmt.Fprintf(&b, "%06d", t.Nanosecond()/1000)
 		case 'j':
 			fmt.Fprintf(&b, "%03d", t.YearDay())
-		case 'a':
-			b.WriteString(t.Format("Mon"))
-		case 'A':
-			b.WriteString(t.Format("Monday"))
-		case 'b':
-			b.WriteString(t.Format("Jan"))
-		case 'B':
-			b.WriteString(t.Format("January"))
-		case 'z':
-			b.WriteString(t.Format("-0700"))
-		case 'Z':
-			b.WriteString(t.Format("MST"))
 		case '%':
 			b.WriteByte('%')
 		default:
