@@ -6,7 +6,8 @@ import (
 	"encoding/binary"
 	"io"
 	"os"
-	"path/filepath"
+
+	"martlet/compiler/internal/atomicfile"
 )
 
 // compiledIndexName is the file, in the target directory's compiled
@@ -104,19 +105,5 @@ func writeCompiledIndex(path string, names []string, states []*fileState) error 
 		buf = binary.AppendVarint(buf, s.modTime)
 		buf = append(buf, s.sum[:]...)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), compiledIndexName+"-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(buf)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	return atomicfile.Write(path, buf)
 }

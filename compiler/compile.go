@@ -165,9 +165,9 @@ func Compile(opts Options) (*Result, error) {
 	if inv.ID == "" {
 		inv = template.NewInvocation()
 	}
+	macroFiles := slices.Concat(p.Files.Macros, genericTestFiles(p))
 	env, envDs := template.NewEnv(template.EnvOptions{
-		Project: p.Name, Profile: p.Profile, Vars: p.Vars, Target: target, Invocation: inv,
-		MacroFiles: append(append([]project.File(nil), p.Files.Macros...), genericTestFiles(p)...),
+		Project: p.Name, Profile: p.Profile, Vars: p.Vars, Target: target, Invocation: inv, MacroFiles: macroFiles,
 	})
 	ds = append(ds, envDs...)
 	c := &compilation{
@@ -177,7 +177,7 @@ func Compile(opts Options) (*Result, error) {
 		snapshotFiles: map[string]project.File{},
 	}
 	res.compilation = c
-	c.renderEnvKey = renderEnvironmentKey(p, target, c.targetDatabase, genericTestFiles(p))
+	c.renderEnvKey = renderEnvironmentKey(p, target, c.targetDatabase, macroFiles)
 	c.cache = c.loadCache(early, opts.NoPartialParse)
 	c.declareSources()
 	c.declareSeeds()
@@ -254,7 +254,7 @@ func genericTestFiles(p *project.Project) []project.File {
 // records: the project's name and profile, the target, the vars and the
 // macro and generic-test files. It returns "" when the vars cannot be
 // fingerprinted.
-func renderEnvironmentKey(p *project.Project, target project.Target, database string, genericTests []project.File) string {
+func renderEnvironmentKey(p *project.Project, target project.Target, database string, macroFiles []project.File) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%q %q %q\n", p.Name, p.Profile, database)
 	for _, v := range []any{target, p.Vars} {
@@ -265,7 +265,7 @@ func renderEnvironmentKey(p *project.Project, target project.Target, database st
 		h.Write(b)
 		h.Write([]byte{0})
 	}
-	for _, f := range slices.Concat(p.Files.Macros, genericTests) {
+	for _, f := range macroFiles {
 		fmt.Fprintf(h, "%q %d\n", f.Path, len(f.Data))
 		h.Write(f.Data)
 	}

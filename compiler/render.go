@@ -31,9 +31,10 @@ func (c *compilation) renderAll() {
 }
 
 func (c *compilation) renderModel(n *manifest.Node, f project.File) {
-	key := ""
+	var key *partialparse.Key
 	if c.renderEnvKey != "" && n.Kind == manifest.Model {
-		key = partialparse.RenderKey(c.renderEnvKey, n.ID, n.Path, n.RawSQL)
+		k := partialparse.RenderKey(c.renderEnvKey, n.ID, n.Path, n.RawSQL)
+		key = &k
 	}
 	base := configBase{folder: c.project.Models.SettingsFor(f.Parts()), props: c.project.Props.Resources[n.Name]}
 	if n.Kind == manifest.Snapshot {
@@ -51,7 +52,7 @@ func (c *compilation) renderModel(n *manifest.Node, f project.File) {
 		c.finishSnapshotConfig(n)
 	} else {
 		if n.Config.Materialized == "" {
-			n.Config.Materialized = "view"
+			n.Config.Materialized = defaultMaterialized
 		}
 		n.Relation = c.relation(n)
 	}
@@ -62,12 +63,7 @@ func (c *compilation) renderModel(n *manifest.Node, f project.File) {
 	n.MacrosUsed, n.VarsUsed = out.MacrosUsed, out.VarsUsed
 	if n.Config.Materialized == "incremental" && out.CalledIsIncremental {
 		if out.Incremental == nil {
-			if tmpl == nil {
-				_, tmpl = c.parseTemplate(n)
-			}
-			if tmpl != nil {
-				_, out.Incremental = c.renderTemplate(n, base, true, tmpl)
-			}
+			tmpl, out.Incremental = c.renderTemplate(n, base, true, tmpl)
 		}
 		if out.Incremental != nil {
 			rn.incrementalSQL = out.Incremental.SQL
@@ -76,8 +72,8 @@ func (c *compilation) renderModel(n *manifest.Node, f project.File) {
 			}
 		}
 	}
-	if key != "" && tmpl != nil && c.cacheable(out) {
-		c.readyCache().AddRender(key, out)
+	if key != nil && tmpl != nil && cacheable(out) {
+		c.readyCache().AddRender(*key, out)
 	}
 	rn.preHook = c.renderHooks(n, "pre_hook", n.Config.PreHook, rn.deps)
 	rn.postHook = c.renderHooks(n, "post_hook", n.Config.PostHook, rn.deps)
@@ -86,15 +82,6 @@ func (c *compilation) renderModel(n *manifest.Node, f project.File) {
 	c.mu.Lock()
 	c.rendered[n.ID] = rn
 	c.mu.Unlock()
-}
-
-// parseTemplate parses a node's template, reporting its errors.
-func (c *compilation) parseTemplate(n *manifest.Node) (bool, *template.Template) {
-	tmpl, ds := c.env.Parse(n.Path, n.RawSQL)
-	for _, d := range ds {
-		c.addDiag(d)
-	}
-	return len(ds) == 0, tmpl
 }
 
 // configBase is the configuration a node's render starts from: its
@@ -110,13 +97,16 @@ type configBase struct {
 // reporting its errors.
 func (c *compilation) renderTemplate(n *manifest.Node, base configBase, incremental bool, tmpl *template.Template) (*template.Template, *partialparse.Render) {
 	if tmpl == nil {
-		var ok bool
-		if ok, tmpl = c.parseTemplate(n); !ok {
+		var ds diag.List
+		if tmpl, ds = c.env.Parse(n.Path, n.RawSQL); len(ds) > 0 {
+			for _, d := range ds {
+				c.addDiag(d)
+			}
 			return nil, nil
 		}
 	}
 	r := &nodeResolver{c: c, node: n, deps: map[string]bool{}, refs: map[string]string{}, incremental: incremental, configAllowed: true,
-		folder: base.folder, props: base.props}
+		base: base}
 	out, d := c.env.Render(tmpl, r)
 	if d != nil {
 		c.addDiag(d)
@@ -133,11 +123,11 @@ func (c *compilation) renderTemplate(n *manifest.Node, base configBase, incremen
 // if what it read from outside its key is unchanged: its refs name the
 // same models, its sources are declared, its environment variables have
 // the same values. The render returned is a copy the caller may change.
-func (c *compilation) cachedRender(key string) *partialparse.Render {
-	if key == "" {
+func (c *compilation) cachedRender(key *partialparse.Key) *partialparse.Render {
+	if key == nil {
 		return nil
 	}
-	cached, ok := c.readyCache().Render(key)
+	cached, ok := c.readyCache().Render(*key)
 	if !ok {
 		return nil
 	}
@@ -169,7 +159,7 @@ func (c *compilation) cachedRender(key string) *partialparse.Render {
 // cacheable reports whether a fresh render may be kept for the next
 // compile: it read nothing that differs per invocation, and its config()
 // settings are plain data.
-func (c *compilation) cacheable(r *partialparse.Render) bool {
+func cacheable(r *partialparse.Render) bool {
 	if r.Volatile || r.Incremental != nil && r.Incremental.Volatile {
 		return false
 	}

@@ -22,11 +22,14 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"iter"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 
+	"martlet/compiler/internal/atomicfile"
 	"martlet/compiler/lineage"
 	"martlet/compiler/project"
 	"martlet/compiler/sqlcheck"
@@ -40,18 +43,18 @@ const FileName = "partial_parse.gob"
 // formatVersion changes when the file's layout does.
 const formatVersion = 3
 
-// key identifies an entry: a hash of its kind and of what it is a
+// Key identifies an entry: a hash of its kind and of what it is a
 // function of.
-type key [sha256.Size]byte
+type Key [sha256.Size]byte
 
-func keyOf(kind string, parts ...string) key {
+func keyOf(kind string, parts ...string) Key {
 	h := sha256.New()
 	h.Write([]byte(kind))
 	for _, p := range parts {
 		h.Write([]byte{0})
 		h.Write([]byte(p))
 	}
-	var k key
+	var k Key
 	h.Sum(k[:0])
 	return k
 }
@@ -99,8 +102,9 @@ type Render struct {
 	// Deps are still declared sources.
 	Refs     map[string]string
 	EnvReads []template.EnvRead
-	// Volatile is set when the render read a value that differs in every
-	// invocation; such a render is not kept.
+	// Volatile is set when the render read what its file, its key and
+	// the reads above do not determine (template.Output.Volatile); such a
+	// render is not kept.
 	Volatile bool
 }
 
@@ -112,21 +116,20 @@ func Plain(v any) bool {
 	case nil, string, bool, int, int64, float64:
 		return true
 	case []any:
-		for _, e := range x {
-			if !Plain(e) {
-				return false
-			}
-		}
-		return true
+		return allPlain(slices.Values(x))
 	case map[string]any:
-		for _, e := range x {
-			if !Plain(e) {
-				return false
-			}
-		}
-		return true
+		return allPlain(maps.Values(x))
 	}
 	return false
+}
+
+func allPlain(vs iter.Seq[any]) bool {
+	for v := range vs {
+		if !Plain(v) {
+			return false
+		}
+	}
+	return true
 }
 
 func init() {
@@ -137,43 +140,29 @@ func init() {
 // RenderKey returns the key of a render: env fingerprints the rendering
 // environment (see the compiler), and the node's ID, path and source
 // text complete it.
-func RenderKey(env, id, path, source string) string {
-	k := keyOf("render", env, id, path, source)
-	return string(k[:])
+func RenderKey(env, id, path, source string) Key {
+	return keyOf("render", env, id, path, source)
 }
 
 // Render returns the render kept under key (from RenderKey).
-func (c *Cache) Render(k string) (*Render, bool) {
-	var kk key
-	copy(kk[:], k)
-	e, ok := c.find(kk)
-	if !ok || e.Render == nil {
-		return nil, false
-	}
-	c.use(kk, e)
-	return e.Render, true
+func (c *Cache) Render(k Key) (*Render, bool) {
+	e, ok := c.lookup(k)
+	return e.Render, ok && e.Render != nil
 }
 
 // AddRender keeps a render under key (from RenderKey).
-func (c *Cache) AddRender(k string, r *Render) {
-	var kk key
-	copy(kk[:], k)
-	c.put(kk, entry{Render: r})
+func (c *Cache) AddRender(k Key, r *Render) {
+	c.put(k, entry{Render: r})
 }
 
 // Tree returns the parsed tree kept for a YAML file of this content.
 func (c *Cache) Tree(data []byte) (*yamltree.Node, bool) {
-	k := keyOf("yaml", string(data))
-	e, ok := c.find(k)
+	e, ok := c.lookup(keyOf("yaml", string(data)))
 	if !ok || e.Tree == nil {
 		return nil, false
 	}
 	n, err := yamltree.DecodeBinary(e.Tree)
-	if err != nil {
-		return nil, false
-	}
-	c.use(k, e)
-	return n, true
+	return n, err == nil
 }
 
 // KeepTree keeps the parsed tree of a YAML file of this content.
@@ -185,7 +174,7 @@ func (c *Cache) KeepTree(data []byte, n *yamltree.Node) {
 
 // record is an entry as the file stores it.
 type record struct {
-	Key   key
+	Key   Key
 	Entry entry
 }
 
@@ -211,8 +200,8 @@ const shards = 16
 // shard is one part of a cache.
 type shard struct {
 	mu   sync.Mutex
-	old  map[key]entry
-	used map[key]entry
+	old  map[Key]entry
+	used map[Key]entry
 	// added is set when an entry was added: the shard then needs
 	// encoding, as it does when it held entries this compile did not use.
 	added bool
@@ -232,15 +221,15 @@ type Cache struct {
 func New() *Cache {
 	c := &Cache{stamp: buildStamp()}
 	for i := range c.shards {
-		c.shards[i].old, c.shards[i].used = map[key]entry{}, map[key]entry{}
+		c.shards[i].old, c.shards[i].used = map[Key]entry{}, map[Key]entry{}
 	}
 	return c
 }
 
-func (c *Cache) shardOf(k key) *shard { return &c.shards[int(k[0])%shards] }
+func (c *Cache) shardOf(k Key) *shard { return &c.shards[int(k[0])%shards] }
 
 // find returns the entry under k.
-func (c *Cache) find(k key) (entry, bool) {
+func (c *Cache) find(k Key) (entry, bool) {
 	s := c.shardOf(k)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -251,8 +240,23 @@ func (c *Cache) find(k key) (entry, bool) {
 	return e, ok
 }
 
+// lookup returns the entry under k and records that this compile uses
+// it.
+func (c *Cache) lookup(k Key) (entry, bool) {
+	s := c.shardOf(k)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.used[k]
+	if !ok {
+		if e, ok = s.old[k]; ok {
+			s.used[k] = e
+		}
+	}
+	return e, ok
+}
+
 // use records that this compile uses e, found under k.
-func (c *Cache) use(k key, e entry) {
+func (c *Cache) use(k Key, e entry) {
 	s := c.shardOf(k)
 	s.mu.Lock()
 	s.used[k] = e
@@ -260,7 +264,7 @@ func (c *Cache) use(k key, e entry) {
 }
 
 // put keeps a new entry.
-func (c *Cache) put(k key, e entry) {
+func (c *Cache) put(k Key, e entry) {
 	s := c.shardOf(k)
 	s.mu.Lock()
 	s.added = true
@@ -315,7 +319,7 @@ func (c *Cache) decode(data []byte) {
 				return
 			}
 			s := &c.shards[i]
-			s.old = make(map[key]entry, len(recs))
+			s.old = make(map[Key]entry, len(recs))
 			for _, r := range recs {
 				if int(r.Key[0])%shards == i {
 					s.old[r.Key] = r.Entry
@@ -329,11 +333,7 @@ func (c *Cache) decode(data []byte) {
 
 // Checked reports whether sql passed the syntax check of dialect before.
 func (c *Cache) Checked(dialect sqlcheck.Dialect, sql string) bool {
-	k := keyOf("check", string(dialect), sql)
-	e, ok := c.find(k)
-	if ok {
-		c.use(k, e)
-	}
+	_, ok := c.lookup(keyOf("check", string(dialect), sql))
 	return ok
 }
 
@@ -389,17 +389,7 @@ func (c *Cache) Save(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".partial_parse-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	err = errors.Join(err, tmp.Close())
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := atomicfile.Write(path, data); err != nil {
 		return fmt.Errorf("partial parse cache: %w", err)
 	}
 	return nil
@@ -515,15 +505,7 @@ func (r *Recorder) Columns(id string) []string {
 func (r *Recorder) answers() ([]RelationAnswer, []ColumnsAnswer) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	rels := make([]RelationAnswer, 0, len(r.rels))
-	for _, a := range r.rels {
-		rels = append(rels, a)
-	}
-	cols := make([]ColumnsAnswer, 0, len(r.cols))
-	for _, a := range r.cols {
-		cols = append(cols, a)
-	}
-	return rels, cols
+	return slices.Collect(maps.Values(r.rels)), slices.Collect(maps.Values(r.cols))
 }
 
 // Loading is a cache file being read on another goroutine, so that
