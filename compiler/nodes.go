@@ -107,16 +107,25 @@ func (c *compilation) checkProperties() {
 	}
 }
 
-// resolveConfig applies the configuration layers in precedence order and
-// reports bad settings at their place.
-func (c *compilation) resolveConfig(folder []project.Setting, props *project.ResourceProps, own []project.Setting) project.Config {
-	cfg := project.NewConfig()
+// configLayers are a node's configuration settings in precedence order:
+// the project file's folder settings, the properties file, its own
+// config() calls.
+func configLayers(folder []project.Setting, props *project.ResourceProps, own []project.Setting) [][]project.Setting {
 	layers := [][]project.Setting{folder}
 	if props != nil {
 		layers = append(layers, props.Config)
 	}
-	layers = append(layers, own)
-	for _, layer := range layers {
+	return append(layers, own)
+}
+
+// defaultMaterialized is a model's materialization when nothing sets one.
+const defaultMaterialized = "view"
+
+// resolveConfig applies the configuration layers in precedence order and
+// reports bad settings at their place.
+func (c *compilation) resolveConfig(folder []project.Setting, props *project.ResourceProps, own []project.Setting) project.Config {
+	cfg := project.NewConfig()
+	for _, layer := range configLayers(folder, props, own) {
 		for _, s := range layer {
 			if err := cfg.Apply(s.Key, s.Value); err != nil {
 				if _, unknown := err.(*project.ErrUnknownKey); unknown {

@@ -58,10 +58,9 @@ type nodeResolver struct {
 	refs map[string]string
 	// settings are the config() settings, in call order.
 	settings []project.Setting
-	// folder and props are the configuration the project file and the
-	// properties file give the node, for config.get.
-	folder        []project.Setting
-	props         *project.ResourceProps
+	// base is the configuration the project file and the properties
+	// file give the node, for config.get.
+	base          configBase
 	incremental   bool
 	calledIsIncr  bool
 	allowSecrets  bool
@@ -133,15 +132,10 @@ func (r *nodeResolver) AllowSecrets() bool { return r.allowSecrets }
 // properties configuration and its config() calls so far set it; a key
 // martlet does not know is the value it was last set to.
 func (r *nodeResolver) ConfigGet(key string) (any, bool) {
-	layers := [][]project.Setting{r.folder}
-	if r.props != nil {
-		layers = append(layers, r.props.Config)
-	}
-	layers = append(layers, r.settings)
 	cfg := project.NewConfig()
 	var last any
 	set := false
-	for _, layer := range layers {
+	for _, layer := range configLayers(r.base.folder, r.base.props, r.settings) {
 		for _, s := range layer {
 			if err := cfg.Apply(s.Key, s.Value); err != nil && s.Key == key {
 				last, set = s.Value, true
@@ -149,7 +143,7 @@ func (r *nodeResolver) ConfigGet(key string) (any, bool) {
 		}
 	}
 	if cfg.Materialized == "" && r.node.Kind == manifest.Model {
-		cfg.Materialized = "view"
+		cfg.Materialized = defaultMaterialized
 	}
 	if v, ok := cfg.Get(key); ok {
 		return v, true
