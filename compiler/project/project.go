@@ -383,28 +383,33 @@ const readers = 8
 // line) and returns the first error.
 func readAll(files []File, paths []string) error {
 	errs := make([]error, len(files))
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for range min(readers, len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
-				read := os.ReadFile
-				if strings.EqualFold(filepath.Ext(paths[i]), ".csv") {
-					read = readFirstLine
-				}
-				files[i].Data, errs[i] = read(paths[i])
-			}
-		}()
-	}
-	wg.Wait()
+	forEach(len(files), readers, func(i int) {
+		read := os.ReadFile
+		if strings.EqualFold(filepath.Ext(paths[i]), ".csv") {
+			read = readFirstLine
+		}
+		files[i].Data, errs[i] = read(paths[i])
+	})
 	for _, err := range errs {
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// forEach calls f(i) for every i below n on at most workers goroutines.
+func forEach(n, workers int, f func(i int)) {
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range min(workers, n) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // readFirstLine reads a file's first line (a CSV header).

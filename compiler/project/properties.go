@@ -3,7 +3,6 @@ package project
 import (
 	"runtime"
 	"strings"
-	"sync"
 
 	"martlet/compiler/diag"
 	"martlet/compiler/yamltree"
@@ -86,25 +85,19 @@ func parseAllProperties(files []File, docs map[string]string, trees ParsedTrees,
 	// declaration comes first, and the diagnostics, stay deterministic.
 	roots := make([]*yamltree.Node, len(files))
 	errs := make([]*diag.Diagnostic, len(files))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, f := range files {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			if trees != nil {
-				if n, ok := trees.Tree(f.Data); ok {
-					roots[i] = n
-					return
-				}
+	forEach(len(files), runtime.GOMAXPROCS(0), func(i int) {
+		f := files[i]
+		if trees != nil {
+			if n, ok := trees.Tree(f.Data); ok {
+				roots[i] = n
+				return
 			}
-			roots[i], errs[i] = yamltree.Parse(f.Path, f.Data)
-			if trees != nil && errs[i] == nil {
-				trees.KeepTree(f.Data, roots[i])
-			}
-		})
-	}
-	wg.Wait()
+		}
+		roots[i], errs[i] = yamltree.Parse(f.Path, f.Data)
+		if trees != nil && errs[i] == nil {
+			trees.KeepTree(f.Data, roots[i])
+		}
+	})
 	for i, f := range files {
 		if errs[i] != nil {
 			ds.Add(errs[i])
