@@ -174,12 +174,7 @@ func TestWriteCompiledToleratesCorruptIndex(t *testing.T) {
 			}
 			// An edit the index would hide if it were trusted (as in
 			// TestWriteCompiledTrustsIndex).
-			if err := os.WriteFile(files["a"], []byte("select 9 as id\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chtimes(files["a"], settledAt, settledAt); err != nil {
-				t.Fatal(err)
-			}
+			hiddenEdit(t, files["a"])
 			if err := res.WriteCompiled(); err != nil {
 				t.Fatal(err)
 			}
@@ -188,21 +183,31 @@ func TestWriteCompiledToleratesCorruptIndex(t *testing.T) {
 	}
 }
 
+// hiddenEditSQL is what hiddenEdit writes.
+const hiddenEditSQL = "select 9 as id\n"
+
+// hiddenEdit rewrites a compiled file with content of the same size and
+// gives it back its settled modification time: an edit the index hides.
+func hiddenEdit(t *testing.T, path string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(hiddenEditSQL), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(path, settledAt, settledAt); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestWriteCompiledTrustsIndex checks that a file the index recorded is
 // not read back: an edit that keeps the size and modification time goes
 // unnoticed.
 func TestWriteCompiledTrustsIndex(t *testing.T) {
 	res, files := settledArtifacts(t)
-	if err := os.WriteFile(files["a"], []byte("select 9 as id\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chtimes(files["a"], settledAt, settledAt); err != nil {
-		t.Fatal(err)
-	}
+	hiddenEdit(t, files["a"])
 	if err := res.WriteCompiled(); err != nil {
 		t.Fatal(err)
 	}
-	if data, _ := os.ReadFile(files["a"]); string(data) != "select 9 as id\n" {
+	if data, _ := os.ReadFile(files["a"]); string(data) != hiddenEditSQL {
 		t.Errorf("a was read back and rewritten: %q", data)
 	}
 }

@@ -45,7 +45,11 @@ func (n *Node) AppendBinary(b []byte) ([]byte, bool) {
 		b = append(b, tagFloat)
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 	case bool:
-		b = append(b, map[bool]byte{false: tagFalse, true: tagTrue}[v])
+		tag := tagFalse
+		if v {
+			tag = tagTrue
+		}
+		b = append(b, tag)
 	default:
 		return b, false
 	}
